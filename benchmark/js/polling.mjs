@@ -1,0 +1,53 @@
+// polling.mjs - cost of fallback polling (benchmark measure 5).
+//
+// Runs JOBS jobs on one JobLoop whose bodies pause with nothing to watch and no
+// callback expected, so the loop retries them on its backoff timer.  After
+// SETTLE seconds (backoff at its cap) it measures process CPU time
+// (process.cpuUsage) over SECONDS with nothing ready.  Then it makes every job
+// ready at one instant and records how long each took to notice: the wake-up
+// latency at the cap.
+//
+// Usage: node polling.mjs JOBS SETTLE SECONDS
+// Prints one JSON line: {"cpu_percent":..., "latency_ms_median":..., ...}
+import { JobLoop, pauseJob } from '../../dist/src/index.js';
+import { ASYNC_init_thread } from '../../dist/src/openssl.js';
+
+const jobs = Number(process.argv[2] ?? 1000);
+const settle = Number(process.argv[3] ?? 1.5);
+const seconds = Number(process.argv[4] ?? 3);
+const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
+let ready = false;
+let resumes = 0;
+
+function* body() {
+  for (;;) {
+    yield* pauseJob();
+    resumes++;
+    if (ready) return performance.now();
+  }
+}
+
+ASYNC_init_thread(0, 0);
+const loop = new JobLoop();
+const runs = Array.from({ length: jobs }, () => loop.run(body));
+await sleep(settle);
+
+const resumes0 = resumes;
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+await sleep(seconds);
+const cpu = process.cpuUsage(cpu0);
+const elapsedMs = performance.now() - t0;
+const idleResumes = resumes - resumes0;
+
+const readyAt = performance.now();
+ready = true;
+const latencies = (await Promise.all(runs)).map((t) => t - readyAt).sort((a, b) => a - b);
+await loop.close();
+console.log(JSON.stringify({
+  jobs,
+  cpu_percent: +((100 * (cpu.user + cpu.system)) / 1000 / elapsedMs).toFixed(3),
+  resumes_per_s: Math.round((idleResumes * 1000) / elapsedMs),
+  latency_ms_median: +latencies[latencies.length >> 1].toFixed(2),
+  latency_ms_max: +latencies[latencies.length - 1].toFixed(2),
+}));
