@@ -30,13 +30,16 @@ export function fmt(x, digits = 1) {
   return x.toFixed(digits);
 }
 
+/** Whole number with thousands separators ("34,144"). */
+export const fmtInt = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
+
 export const fmtRatio = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : 'n/a');
 
 /** "median (min–max)" of a summary, formatted with fmt. */
-export function fmtSummary(s, digits = 1) {
+export function fmtSummary(s, digits = 1, f = fmt) {
   if (!s || !Number.isFinite(s.median)) return 'n/a';
-  if (s.n === 1) return fmt(s.median, digits);
-  return `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
+  if (s.n === 1) return f(s.median, digits);
+  return `${f(s.median, digits)} (${f(s.min, digits)}–${f(s.max, digits)})`;
 }
 
 export function fmtRatioSummary(s) {
@@ -65,7 +68,7 @@ const escapeXml = (s) => String(s).replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0
  * series: [{ label, color, points: [{ n, value, min, max }] }]
  */
 export function wakeupsSvg(series, title) {
-  const W = 720, H = 420, L = 80, R = 200, T = 40, B = 50;
+  const W = 760, H = 420, L = 80, R = 240, T = 40, B = 50;
   const pw = W - L - R, ph = H - T - B;
   const ns = [...new Set(series.flatMap((s) => s.points.map((p) => p.n)))].sort((a, b) => a - b);
   const lo = Math.log10(Math.min(...ns)), hi = Math.log10(Math.max(...ns));
@@ -80,7 +83,7 @@ export function wakeupsSvg(series, title) {
   out.push(`<text x="${L + pw / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(title)}</text>`);
   for (let v = 0; v <= ymax + step / 2; v += step) {
     out.push(`<line x1="${L}" y1="${y(v)}" x2="${L + pw}" y2="${y(v)}" stroke="#ddd"/>`);
-    out.push(`<text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${fmt(v, 0)}</text>`);
+    out.push(`<text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${v >= 1000 ? `${+(v / 1000).toFixed(1)} k` : v}</text>`);
   }
   for (const n of ns) {
     out.push(`<line x1="${x(n)}" y1="${T}" x2="${x(n)}" y2="${T + ph}" stroke="#eee"/>`);

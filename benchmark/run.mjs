@@ -15,7 +15,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  summary, pairedRatios, fmt, fmtRatio, fmtSummary, fmtRatioSummary, markdownTable,
+  summary, pairedRatios, fmt, fmtInt, fmtRatio, fmtSummary, fmtRatioSummary, markdownTable,
   textTable, wakeupsSvg,
 } from './report.mjs';
 
@@ -108,8 +108,8 @@ const results = { errors: [] };
 if (ONLY.includes('cycle')) {
   console.log(`\n# 1-2. job cycle and extra pause/resume pair (${ROUNDS} rounds) [${elapsed()}]`);
   const contenders = [
-    { id: 'gen', label: 'asyncjob, generator body', cmd: node, args: ['js/job_cycle.mjs', 'generator', quick ? 100000 : 300000, quick ? 1000 : 3000], skip: distSkip },
-    { id: 'async', label: 'asyncjob, async body', cmd: node, args: ['js/job_cycle.mjs', 'async', quick ? 30000 : 100000, quick ? 300 : 1000], skip: distSkip },
+    { id: 'gen', label: 'asyncjob, generator body', cmd: node, args: ['js/job_cycle.mjs', 'generator', quick ? 300000 : 1000000, quick ? 3000 : 10000], skip: distSkip },
+    { id: 'async', label: 'asyncjob, async body', cmd: node, args: ['js/job_cycle.mjs', 'async', quick ? 60000 : 200000, quick ? 600 : 2000], skip: distSkip },
     { id: 'c', label: 'OpenSSL ASYNC_start_job (C)', cmd: cBin('job_cycle'), args: [quick ? 300000 : 1000000, quick ? 6000 : 20000], skip: cSkip },
   ];
   const raw = runRounds(contenders, ROUNDS, results.errors);
@@ -119,7 +119,7 @@ if (ONLY.includes('cycle')) {
     pairVsC: summary(pairedRatios(field(raw[c.id], 'pair_ns'), field(raw.c, 'pair_ns'))),
   }));
   console.log(textTable(['contender', 'cycle ns', 'extra pair ns', 'cycle / C', 'pair / C'],
-    results.cycle.map((r) => [r.label, fmtSummary(r.cycle), fmtSummary(r.pair), fmtRatioSummary(r.cycleVsC), fmtRatioSummary(r.pairVsC)])));
+    results.cycle.map((r) => (r.skip ? [r.label, 'skipped', '', '', ''] : [r.label, fmtSummary(r.cycle), fmtSummary(r.pair), fmtRatioSummary(r.cycleVsC), fmtRatioSummary(r.pairVsC)]))));
 }
 
 // ---------------------------------------------------------- 3: memory ---
@@ -142,7 +142,7 @@ if (ONLY.includes('memory')) {
     heap: summary(field(raw[c.id], c.id === 'c' ? 'alloc_per_job' : 'heap_per_job')),
   }));
   console.log(textTable(['contender', 'jobs', 'RSS bytes/job', 'heap (JS) / malloc (C) bytes/job'],
-    results.memory.map((r) => [r.label, fmt(r.jobs ?? NaN, 0), fmtSummary(r.rss, 0), fmtSummary(r.heap, 0)])));
+    results.memory.map((r) => (r.skip ? [r.label, 'skipped', '', ''] : [r.label, fmtInt(r.jobs ?? NaN), fmtSummary(r.rss, 0, fmtInt), fmtSummary(r.heap, 0, fmtInt)]))));
 }
 
 // --------------------------------------------------------- 4: wake-ups ---

@@ -37,3 +37,8 @@ export function peekError(): AsyncError | null {
 export function clearErrors(): void {
   queue.length = 0;
 }
+
+/** @internal Remove and return the newest queued error (the one a status was just returned for). */
+export function takeLastError(): AsyncError | null {
+  return queue.pop() ?? null;
+}

@@ -22,3 +22,9 @@ export {
 export { WaitSignal } from './wait-signal.js';
 export { type WaitFd } from './wait-handle.js';
 export type { Ref } from './ref.js';
+export { JobLoop, type RunOptions, type JobLoopEvents, type JobLoopStats } from './loop/job-loop.js';
+export { type JobLoopOptions } from './loop/job-loop-options.js';
+export { type LoopTimers } from './loop/timers.js';
+export { type WakeReason } from './loop/loop-run.js';
+export { select, type SelectOptions } from './loop/select.js';
+export { pipe, socketpair, eventfd, notifyFd, drainFd, closeFd, watchedFdCount } from '../adapters/index.js';

@@ -2,10 +2,10 @@
  * An in-process wake-up handle, like an eventfd that never leaves JavaScript.
  */
 
-/** Someone waiting for a {@link WaitSignal} (the signal adapter of a `JobLoop`, or `select`). */
+/** Someone waiting for a {@link WaitSignal} (a paused run of a `JobLoop`, or `select`). */
 export interface WaitSignalListener {
-  /** Called once each time the signal goes from not readable to readable. */
-  onSignalReadable(signal: WaitSignal): void;
+  /** Called each time the signal goes from not readable to readable. */
+  onHandleReady(signal: WaitSignal, error: null): void;
 }
 
 /**
@@ -44,9 +44,10 @@ export class WaitSignal {
     if (this.readable) return;
     this.readable = true;
     const first = this._listener;
-    if (first !== null) first.onSignalReadable(this);
     const more = this._moreListeners;
-    if (more !== null) for (let i = 0; i < more.length; i++) more[i]!.onSignalReadable(this);
+    const rest = more !== null && more.length > 0 ? more.slice() : null; // listeners remove themselves
+    if (first !== null) first.onHandleReady(this, null);
+    if (rest !== null) for (let i = 0; i < rest.length; i++) rest[i]!.onHandleReady(this, null);
   }
 
   /**

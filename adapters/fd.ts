@@ -1,0 +1,127 @@
+/**
+ * The fd adapter: OS file descriptors watched through libuv by the native addon, without ever
+ * being read. One native watch per fd, shared by every waiter of the thread (runs of any loop,
+ * `select` calls); each watch is one-shot, so a ready fd that its job does not drain is reported
+ * once per pause and cannot spin the CPU. Reports for an fd nobody waits on any more are dropped.
+ *
+ * Handles stay cached while waiters come and go within one event-loop turn (a job that reads its
+ * fd and pauses on it again re-arms the cached handle); a handle with no waiter is closed at the
+ * end of the turn, so the owner may close the fd after its job has finished.
+ */
+import { drainReadyQueue } from '../src/loop/ready-queue.js';
+import { ARMED, type WaitAdapter, type Waiter } from '../src/loop/wait-adapter.js';
+import { getFdWatcher, systemError, type FdWatcher } from './native.js';
+
+/** @internal The waiters of one fd. */
+class FdEntry {
+  waiters: Waiter[] = [];
+  /** How many waiters want the watch to keep the process alive. */
+  keepAlive = 0;
+  /** What the native handle was last told. */
+  ref = true;
+  constructor(readonly fd: number) {}
+}
+
+const entries = new Map<number, FdEntry>();
+let watcher: FdWatcher | null = null;
+let spare: Waiter[] = [];
+let sweepScheduled = false;
+
+function getWatcher(): FdWatcher {
+  if (watcher === null) {
+    watcher = getFdWatcher();
+    watcher.onReady = onReady;
+  }
+  return watcher;
+}
+
+function onReady(fds: Int32Array, errors: Int32Array, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const entry = entries.get(fds[i]!);
+    if (entry === undefined || entry.waiters.length === 0) continue; // stale: dropped
+    const waiters = entry.waiters;
+    entry.waiters = spare;
+    entry.keepAlive = 0;
+    const err = errors[i]!;
+    const error = err === 0 ? null : systemError(err, 'uv_poll');
+    for (let j = 0; j < waiters.length; j++) waiters[j]!.onHandleReady(entry.fd, error);
+    waiters.length = 0;
+    spare = waiters;
+  }
+  drainReadyQueue(); // resume the woken jobs now, in this one crossing from native code
+  scheduleSweep();
+}
+
+function updateRef(w: FdWatcher, entry: FdEntry): void {
+  const ref = entry.keepAlive > 0;
+  if (ref !== entry.ref) {
+    w.setRef(entry.fd, ref);
+    entry.ref = ref;
+  }
+}
+
+function scheduleSweep(): void {
+  if (sweepScheduled) return;
+  sweepScheduled = true;
+  setImmediate(sweep);
+}
+
+/** Close the handles that no waiter re-armed during the turn. */
+function sweep(): void {
+  sweepScheduled = false;
+  const w = watcher;
+  if (w === null) return;
+  for (const entry of entries.values()) {
+    if (entry.waiters.length > 0) continue;
+    entries.delete(entry.fd);
+    w.forget(entry.fd);
+  }
+}
+
+/** The adapter for fd handles. */
+export const fdAdapter: WaitAdapter<number> = {
+  arm(fd: number, waiter: Waiter): number {
+    const w = getWatcher();
+    let entry = entries.get(fd);
+    if (entry === undefined) {
+      entry = new FdEntry(fd);
+      entries.set(fd, entry);
+    }
+    if (entry.waiters.length === 0) {
+      try {
+        w.watch(fd);
+      } catch (error) {
+        entries.delete(fd);
+        w.forget(fd);
+        throw error;
+      }
+    } else if (entry.waiters.includes(waiter)) return ARMED;
+    entry.waiters.push(waiter);
+    if (waiter.keepAlive) entry.keepAlive++;
+    updateRef(w, entry);
+    return ARMED;
+  },
+  disarm(fd: number, waiter: Waiter): void {
+    const entry = entries.get(fd);
+    if (entry === undefined) return;
+    const waiters = entry.waiters;
+    const i = waiters.indexOf(waiter);
+    if (i < 0) return;
+    const last = waiters.pop()!;
+    if (i < waiters.length) waiters[i] = last;
+    if (waiter.keepAlive) entry.keepAlive--;
+    const w = getWatcher();
+    if (waiters.length === 0) {
+      w.unwatch(fd);
+      scheduleSweep();
+    } else updateRef(w, entry);
+  },
+  readableNow(): boolean {
+    return false; // only the native watch can tell
+  },
+};
+
+/** How many fds have a native handle in this thread (for diagnostics). */
+export function watchedFdCount(): number {
+  return entries.size;
+}
