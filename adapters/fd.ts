@@ -8,6 +8,7 @@
  * fd and pauses on it again re-arms the cached handle); a handle with no waiter is closed at the
  * end of the turn, so the owner may close the fd after its job has finished.
  */
+import { constants } from 'node:os';
 import { drainReadyQueue } from '../src/loop/ready-queue.js';
 import { ARMED, type WaitAdapter, type Waiter } from '../src/loop/wait-adapter.js';
 import { getFdWatcher, systemError, type FdWatcher } from './native.js';
@@ -22,6 +23,7 @@ class FdEntry {
   constructor(readonly fd: number) {}
 }
 
+const { EBADF } = constants.errno;
 const entries = new Map<number, FdEntry>();
 let watcher: FdWatcher | null = null;
 let spare: Waiter[] = [];
@@ -81,6 +83,7 @@ function sweep(): void {
 /** The adapter for fd handles. */
 export const fdAdapter: WaitAdapter<number> = {
   arm(fd: number, waiter: Waiter): number {
+    if (fd < 0 || fd > 0x7fffffff) throw systemError(-EBADF, 'uv_poll_init'); // like select(2)
     const w = getWatcher();
     let entry = entries.get(fd);
     if (entry === undefined) {

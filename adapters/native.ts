@@ -6,13 +6,20 @@
  * Contract of the fds handled here:
  *
  * - **Ownership.** The caller owns every fd it passes in. The watcher never
- *   reads, writes or closes it; it watches a `dup()` of it, so closing the fd
- *   while it is watched is safe (no abort inside libuv) — but call
- *   {@link FdWatcher.forget} first (or use {@link closeFd}), or the closed fd
- *   keeps its file open through the dup until the next `watch()`.
- * - **Non-blocking.** Watching an fd switches its open file description to
- *   `O_NONBLOCK`, for every holder of it (libuv's `uv_poll_init` does this).
- *   The fds from {@link pipe}, {@link socketpair} and {@link eventfd} are
+ *   reads, writes or closes it, and libuv never sees it directly, so closing
+ *   a watched fd cannot crash the process; still call
+ *   {@link FdWatcher.forget} first (or use {@link closeFd}) so no stale
+ *   state is kept for the fd number.
+ * - **Backends.** On Linux (`backend === 'epoll'`) fds are registered
+ *   `EPOLLONESHOT` in one epoll set per thread that libuv watches as a single
+ *   fd: one syscall per arm, no extra fd, the fd's flags untouched.
+ *   Elsewhere (or with `ASYNCJOB_FD_BACKEND=uv_poll` in the environment when
+ *   the watcher is created) each fd gets a libuv `uv_poll_t` on a `dup()` of
+ *   it; `uv_poll_init` then switches the open file description to
+ *   `O_NONBLOCK` for every holder of it, and each watched fd costs a second
+ *   fd.
+ * - **Non-blocking.** Read your fds non-blocking: readiness is a hint. The
+ *   fds from {@link pipe}, {@link socketpair} and {@link eventfd} are
  *   non-blocking and close-on-exec from the start.
  * - **One watch per fd per thread.** One libuv poll handle per fd, shared by
  *   every waiter: the JS side multiplexes waiters. An fd that Node itself
@@ -35,6 +42,7 @@ interface NativeBinding {
   unwatch(fd: number): void
   forget(fd: number): void
   setRef(fd: number, ref: number): number
+  backend(): string
   size(): number
   armed(): number
   pipe(): [number, number] | number
@@ -198,22 +206,25 @@ export class FdWatcher {
    * hangs up, or errors) the watch disarms itself and `fd` is reported in
    * the next {@link FdWatcher.onReady} batch. Arming an armed fd is a no-op.
    *
-   * The first watch of an fd dups it, validates it and switches it to
-   * `O_NONBLOCK`; later ones re-arm the cached handle after checking (one
-   * syscall) that the fd number still denotes the same file.
+   * Cost: one `epoll_ctl` on the `'epoll'` backend. On `'uv_poll'`, the
+   * first watch of an fd dups it and switches it to `O_NONBLOCK`; later ones
+   * re-arm the cached handle after checking (one syscall) that the fd number
+   * still denotes the same file.
    *
    * @param fd - an open fd that epoll can watch (pipe, socket, eventfd, tty…)
    * @throws TypeError `ERR_INVALID_ARG_TYPE` when `fd` is not a number.
    * @throws RangeError `ERR_OUT_OF_RANGE` when `fd` is not an integer in
    *   0..2^31-1 (so -1 is an argument error, as in `fs.closeSync(-1)`).
-   * @throws Error system error (`syscall: 'uv_poll_init'`): `EBADF` (closed
+   * @throws Error system error (`syscall`: `'epoll_ctl'` or `'uv_poll_init'`
+   *   by backend): `EBADF` (closed
    *   fd), `EPERM` (regular file, directory, `/dev/null`), `EEXIST` (an fd
-   *   libuv already polls, e.g. a reading `net.Socket`), `EMFILE`, `ENOMEM`.
+   *   libuv already polls, e.g. a reading `net.Socket`), `ENOSPC`
+   *   (`max_user_watches`), `EMFILE`, `ENOMEM`.
    */
   watch(fd: number): void {
     if (!isFd(fd)) throw fdArgError(fd)
     const r = binding.watch(fd)
-    if (r !== 0) throw systemError(r, 'uv_poll_init')
+    if (r !== 0) throw systemError(r, this.#syscall())
   }
 
   /**
@@ -251,7 +262,21 @@ export class FdWatcher {
     if (!isFd(fd)) throw fdArgError(fd)
     if (typeof ref !== 'boolean') throw argTypeError('ref', 'of type boolean', ref)
     const r = binding.setRef(fd, ref ? 1 : 0)
-    if (r !== 0) throw systemError(r, 'uv_poll_init')
+    if (r !== 0) throw systemError(r, this.#syscall())
+  }
+
+  /**
+   * Which implementation watches the fds: `'epoll'` (Linux: one epoll set
+   * with one-shot registrations, watched by libuv as one fd) or `'uv_poll'`
+   * (one libuv `uv_poll_t` per fd, on a dup of it).
+   */
+  get backend(): 'epoll' | 'uv_poll' {
+    return binding.backend() as 'epoll' | 'uv_poll'
+  }
+
+  /** What a failed watch reports as its `syscall`. */
+  #syscall(): string {
+    return binding.backend() === 'epoll' ? 'epoll_ctl' : 'uv_poll_init'
   }
 
   /** Number of fds that have a handle (armed or not). */

@@ -209,6 +209,8 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   napi_value name;
   size_t argc = 1;
   uv_loop_t* loop;
+  const char* backend;
+  int flags;
   int err;
 
   CHECK_NAPI(napi_get_cb_info(env, info, &argc, argv, NULL, (void**) &b));
@@ -224,7 +226,13 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
                                      NAPI_AUTO_LENGTH, &name));
   CHECK_NAPI(napi_async_init(env, NULL, name, &b->async_ctx));
   CHECK_NAPI(napi_create_reference(env, argv[0], 1, &b->dispatch));
-  err = fdw_init(&b->watcher, loop, on_batch, b);
+  /* ASYNCJOB_FD_BACKEND=uv_poll selects the portable backend (tests,
+   * comparisons); the default is the best one for the platform. */
+  backend = getenv("ASYNCJOB_FD_BACKEND");
+  flags = backend != NULL && strcmp(backend, "uv_poll") == 0
+              ? FDW_BACKEND_UV_POLL
+              : 0;
+  err = fdw_init(&b->watcher, loop, flags, on_batch, b);
   if (err != 0) {
     b->watcher = NULL;
     return to_int(env, err);
@@ -271,6 +279,16 @@ static napi_value js_set_ref(napi_env env, napi_callback_info info) {
   if (!arg_ints(env, info, 2, a, &b))
     return NULL;
   return to_int(env, b->watcher ? fdw_set_ref(b->watcher, a[0], a[1]) : UV_EINVAL);
+}
+
+static napi_value js_backend(napi_env env, napi_callback_info info) {
+  binding_t* b;
+  napi_value r;
+
+  CHECK_NAPI(napi_get_cb_info(env, info, NULL, NULL, NULL, (void**) &b));
+  CHECK_NAPI(napi_create_string_utf8(
+      env, b->watcher ? fdw_backend(b->watcher) : "", NAPI_AUTO_LENGTH, &r));
+  return r;
 }
 
 static napi_value js_size(napi_env env, napi_callback_info info) {
@@ -373,6 +391,7 @@ NAPI_MODULE_INIT() {
     FN("unwatch", js_unwatch),
     FN("forget", js_forget),
     FN("setRef", js_set_ref),
+    FN("backend", js_backend),
     FN("size", js_size),
     FN("armed", js_armed),
     FN("pipe", js_pipe),

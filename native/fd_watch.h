@@ -6,33 +6,37 @@
  * Contract:
  *
  *  - One watcher (fdw_t) per uv_loop_t / JS environment. It keeps one
- *    uv_poll_t per watched fd, shared by every waiter on that fd: the caller
+ *    watch per fd, shared by every waiter on that fd: the caller
  *    multiplexes waiters.
  *
  *  - A watch is ONE-SHOT. When the fd becomes readable (or hangs up, or
- *    errors) the poll handle is stopped *before* the fd is reported, so a
- *    ready fd that nobody drains costs one report, never a busy loop. The fd
- *    is never read: clearing the condition is the owner's job.
+ *    errors) the watch is disarmed *before* the fd is reported, so a ready
+ *    fd that nobody drains costs one report, never a busy loop. The fd is
+ *    never read: clearing the condition is the owner's job.
  *
- *  - Reports are batched. Poll callbacks only append (fd, status) to a
+ *  - Reports are batched. libuv callbacks only append (fd, status) to a
  *    buffer; a uv_check handle (unref'd, so it never keeps the loop alive)
  *    hands the whole batch to fdw_batch_cb once per loop iteration, right
  *    after the poll phase that produced it.
  *
- *  - libuv watches a dup() of the caller's fd, never the fd itself, so the
- *    owner closing its fd while it is armed cannot make libuv abort (libuv
- *    aborts if epoll_ctl() fails with EBADF for a polled fd). The dup shares
- *    the open file description, so readiness is the same; uv_poll_init()
- *    sets O_NONBLOCK on that description, i.e. for every holder of the fd.
+ *  - Two backends (see fd_watch.c for the trade-offs):
+ *    "epoll" (Linux, the default): our own epoll set with EPOLLONESHOT
+ *    registrations, watched by libuv as one fd: one epoll_ctl() per arm,
+ *    no dup, the fd's flags untouched.
+ *    "uv_poll" (elsewhere, or FDW_BACKEND_UV_POLL): one uv_poll_t per fd,
+ *    on a dup() of the caller's fd so that the owner closing its fd while
+ *    it is armed cannot make libuv abort; uv_poll_init() sets O_NONBLOCK on
+ *    the shared open file description, i.e. for every holder of the fd.
+ *    Either way the owner may close a watched fd without crashing anything.
  *
  *  - Errors are negative errno values (libuv's UV_E* on Unix): UV_EBADF for
  *    a closed fd, UV_EPERM for a file epoll cannot watch (regular file,
  *    directory, /dev/null), UV_EEXIST for an fd this loop already polls
  *    (e.g. a reading net.Socket). Programmer errors assert.
  *
- *  - Memory of a handle is freed only in libuv's close callback; the dup is
- *    closed as soon as the handle is closed (safe: uv_close() stops the poll
- *    and removes the fd from epoll synchronously).
+ *  - Memory of a libuv handle is freed only in libuv's close callback; a
+ *    dup is closed as soon as its handle is (safe: uv_close() stops the
+ *    poll and removes the fd from libuv's epoll set synchronously).
  */
 #ifndef ASYNCJOB_FD_WATCH_H
 #define ASYNCJOB_FD_WATCH_H
@@ -56,13 +60,20 @@ typedef void (*fdw_batch_cb)(fdw_t* w,
 
 typedef void (*fdw_close_cb)(void* data);
 
-/* Create a watcher on loop. Returns 0 or a negative errno (UV_ENOMEM). */
-int fdw_init(fdw_t** out, uv_loop_t* loop, fdw_batch_cb cb, void* data);
+/* fdw_init() flag: use one uv_poll_t per fd even where epoll exists. */
+#define FDW_BACKEND_UV_POLL 1
+
+/* Create a watcher on loop. Returns 0 or a negative errno. */
+int fdw_init(fdw_t** out, uv_loop_t* loop, int flags, fdw_batch_cb cb,
+             void* data);
+
+/* "epoll" or "uv_poll". */
+const char* fdw_backend(const fdw_t* w);
 
 /*
  * Arm a one-shot readability watch on fd. A no-op when fd is already armed.
  * Returns 0, UV_EBADF, UV_EPERM, UV_EEXIST, UV_ENOMEM, or any error of
- * dup()/uv_poll_init().
+ * epoll_ctl() (ENOSPC: max_user_watches) or dup()/uv_poll_init().
  */
 int fdw_watch(fdw_t* w, int fd);
 

@@ -83,7 +83,7 @@ export function ASYNC_start_job<R = unknown>(
   args?: unknown,
   size?: number,
 ): number | Promise<number> {
-  return start(job, ctx, ret as Ref<unknown> | null, func, args, size);
+  return start(job, ctx, ret as Ref<unknown> | null, func, args, true, size);
 }
 
 /**

@@ -15,8 +15,6 @@ import type { Ref } from './ref.js';
 const { ERR, NO_JOBS, PAUSE, FINISH } = JobStatus;
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor;
 
-/** @internal `size` value meaning "do not copy the arguments" (the idiomatic API). */
-export const NO_COPY = -1;
 
 /**
  * Start a job, or resume a paused one (`ASYNC_start_job` without the argument copy).
@@ -56,7 +54,7 @@ export function startJob<R, A>(
   body: JobBody<R, A> | null,
   args?: A,
 ): number | Promise<number> {
-  return start(job, waitCtx, result as Ref<unknown> | null, body, args, NO_COPY);
+  return start(job, waitCtx, result as Ref<unknown> | null, body, args, false, undefined);
 }
 
 /**
@@ -76,13 +74,14 @@ export function throwIntoJob<R>(job: Ref<Job | null>, result: Ref<R> | null, err
   return resume(j, job, result as Ref<unknown> | null, error, true);
 }
 
-/** @internal The whole algorithm; `size` is `NO_COPY` or the compat API's size (`undefined` = whole view). */
+/** @internal The whole algorithm; with `copy`, the arguments are copied by the compat API's rule (`size` undefined = whole view). */
 export function start(
   jobRef: Ref<Job | null>,
   ctx: WaitContext | null,
   retRef: Ref<unknown> | null,
   body: JobBody<unknown, never> | null,
   args: unknown,
+  copy: boolean,
   size: number | undefined,
 ): number | Promise<number> {
   checkRefs(jobRef, retRef);
@@ -95,12 +94,12 @@ export function start(
   if (typeof body !== 'function') throw invalidArgType('func', 'a function', body);
   if (ctx === undefined) ctx = null;
   if (ctx !== null && !(ctx instanceof WaitContext)) throw invalidArgType('ctx', 'a WaitContext or null', ctx);
-  if (size !== NO_COPY) checkArgsSize(args, size);
+  if (copy) checkArgsSize(args, size);
   if (getCurrentJob() !== null) return nestedStart();
   if (ctx !== null && ctx._freed) return fail(NO_CAUSE, 'ERR_R_PASSED_INVALID_ARGUMENT', 'The wait context was freed');
   const job = takeJob();
   if (job === null) return NO_JOBS;
-  if (size !== NO_COPY) {
+  if (copy) {
     try {
       args = copyArgs(args, size);
     } catch (cause) {

@@ -53,8 +53,9 @@ for (let i = 0; i < count; i++) {
   ctxs[i] = ctx;
 }
 const after = snapshot();
+globalThis.keepAlive = [jobs, ctxs];            // or V8 may collect them before `after`
 console.log(JSON.stringify({
-  variant, jobs: count,
+  variant, jobs: jobs.length,
   rss_per_job: +((after.rss - before.rss) / count).toFixed(1),
   heap_per_job: +((after.heap - before.heap) / count).toFixed(1),
   external_per_job: +((after.external - before.external) / count).toFixed(1),

@@ -314,6 +314,12 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
   }
 
   private onPause(run: LoopRun): void {
+    this.watchPaused(run);
+    if (run.state !== DONE) this.emit('pause', run.id);
+  }
+
+  /** The job paused: arm its handles, or wake it at once (error status, early callback, abort). */
+  private watchPaused(run: LoopRun): void {
     run.state = PAUSED;
     if (run.aborted) {
       if (++run.abortThrows > MAX_ABORT_THROWS) {
@@ -323,7 +329,6 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
       this.wakeWithError(run, run.abortReason);
       return;
     }
-    this.emit('pause', run.id);
     const ctx = run.ctx;
     const status = ctx._status;
     if (ctx._numAdd !== 0 || ctx._numDel !== 0 || status !== run.lastStatus) run.pollDelay = 0; // progress

@@ -511,3 +511,52 @@ end: errq empty
 t.test('choice 6: misuse never crashes — covered in misuse.test.ts', async (t) => {
   t.pass('see test/openssl/misuse.test.ts');
 });
+
+t.test('choice 1: a nested start in an async body after a non-pause await is still ERR + ERR_R_INTERNAL_ERROR', async (t) => {
+  const job = ref<Job | null>(null);
+  const ret = ref<any>(-1);
+  let nested: unknown;
+  let innerRan = false;
+  const body = async (): Promise<number> => {
+    await new Promise((r) => setImmediate(r));
+    nested = O.ASYNC_start_job(ref<Job | null>(null), null, ref(0), function* () {
+      innerRan = true;
+      return 1;
+    });
+    await O.ASYNC_pause_job();
+    return 4;
+  };
+  t.equal(await go(t, 'async', job, null, ret, body), O.ASYNC_PAUSE);
+  t.equal(nested, O.ASYNC_ERR);
+  t.equal(innerRan, false);
+  t.same(drainErrors(), ['ERR_R_INTERNAL_ERROR']);
+  t.equal(await go(t, 'async', job, null, ret, body), O.ASYNC_FINISH);
+  t.equal(ret.value, 4);
+});
+
+t.test('choice 4: an async job blocked while its segment awaits does not block another job started meanwhile', async (t) => {
+  const a = ref<Job | null>(null);
+  const ret = ref<any>(-1);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const bodyA = async (): Promise<number> => {
+    O.ASYNC_block_pause();
+    await gate;
+    O.ASYNC_unblock_pause();
+    await O.ASYNC_pause_job();
+    return 1;
+  };
+  const pa = O.ASYNC_start_job(a, null, ret, bodyA);
+  await new Promise((r) => setImmediate(r));
+  const b = ref<Job | null>(null);
+  const bret = ref<any>(-1);
+  const bodyB = function* () {
+    yield* O.ASYNC_pause_job();
+    return 2;
+  };
+  t.equal(O.ASYNC_start_job(b, null, bret, bodyB), O.ASYNC_PAUSE, "B pauses: A's block is A's");
+  t.equal(O.ASYNC_start_job(b, null, bret, bodyB), O.ASYNC_FINISH);
+  release();
+  t.equal(await pa, O.ASYNC_PAUSE, 'A, unblocked, pauses');
+  t.equal(await go(t, 'async', a, null, ret, bodyA), O.ASYNC_FINISH);
+});

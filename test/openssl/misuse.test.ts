@@ -86,9 +86,26 @@ t.test('ASYNC_start_job with a byte view and size larger than it throws RangeErr
   t.throws(() => O.ASYNC_start_job(job, null, ref(0), body, new Uint8Array(8).subarray(6), 3), RangeError, 'subarray of 2 bytes, size 3');
   t.equal(ran, false);
   t.equal(job.value, null);
-  await expectCleanMisuse(t, 'size -1', () => O.ASYNC_start_job(ref(null), null, ref(0), body, new Uint8Array(4), -1));
-  await expectCleanMisuse(t, 'size 1.5', () => O.ASYNC_start_job(ref(null), null, ref(0), body, new Uint8Array(4), 1.5));
-  await expectCleanMisuse(t, "size 'x'", () => anyO.ASYNC_start_job(ref(null), null, ref(0), body, new Uint8Array(4), 'x'));
+  for (const kind of KINDS) await poolStillWorks(t, kind);
+});
+
+t.test('ASYNC_start_job with a negative, fractional or non-number size fails cleanly and never shares args', async (t) => {
+  let seen: unknown = 'not run';
+  const body = function* (a: unknown) {
+    seen = a;
+    return 1;
+  };
+  for (const [what, args, size] of [
+    ['Uint8Array, size -1', new Uint8Array(4), -1],
+    ['object, size -1', { n: 1 }, -1],
+    ['Uint8Array, size -2', new Uint8Array(4), -2],
+    ['Uint8Array, size 1.5', new Uint8Array(4), 1.5],
+    ["Uint8Array, size 'x'", new Uint8Array(4), 'x'],
+  ] as const) {
+    seen = 'not run';
+    await expectCleanMisuse(t, what, () => anyO.ASYNC_start_job(ref(null), null, ref(0), body, args, size));
+    t.not(seen, args, `${what}: the job never gets the caller's own object`);
+  }
   for (const kind of KINDS) await poolStillWorks(t, kind);
 });
 

@@ -170,3 +170,45 @@ t.test('ASYNC_pause_job while blocked, consumed with yield*, completes at once w
   t.equal(O.ASYNC_start_job(job, null, ret, body), O.ASYNC_FINISH, 'no pause happened');
   t.same(steps, ['blocked pause -> 1']);
 });
+
+for (const kind of ['generator', 'async'] as const) {
+  t.test(`ASYNC_pause_job: whether it pauses is decided when it is consumed, not when it is created (${kind} body)`, async (t) => {
+    const job = ref<Job | null>(null);
+    const ret = ref<any>(-1);
+    const createdOutside = O.ASYNC_pause_job();
+    const gen = function* () {
+      const p1 = O.ASYNC_pause_job();
+      O.ASYNC_block_pause();
+      const r1 = yield* p1; // consumed while blocked: no pause
+      O.ASYNC_block_pause();
+      const p2 = O.ASYNC_pause_job();
+      O.ASYNC_unblock_pause();
+      O.ASYNC_unblock_pause();
+      const r2 = yield* p2; // created while blocked, consumed unblocked: pauses
+      const r3 = yield* createdOutside; // created outside any job, consumed inside: pauses
+      return r1 * 100 + r2 * 10 + r3;
+    };
+    const asy = async () => {
+      const p1 = O.ASYNC_pause_job();
+      O.ASYNC_block_pause();
+      const r1 = await p1;
+      O.ASYNC_block_pause();
+      const p2 = O.ASYNC_pause_job();
+      O.ASYNC_unblock_pause();
+      O.ASYNC_unblock_pause();
+      const r2 = await p2;
+      const r3 = await createdOutside;
+      return r1 * 100 + r2 * 10 + r3;
+    };
+    const body = kind === 'generator' ? gen : asy;
+    const startIt = () => {
+      const r = O.ASYNC_start_job(job, null, ret, body);
+      if (kind === 'generator') t.type(r, 'number');
+      return r;
+    };
+    t.equal(await startIt(), O.ASYNC_PAUSE, 'first pause: p2');
+    t.equal(await startIt(), O.ASYNC_PAUSE, 'second pause: the one created outside');
+    t.equal(await startIt(), O.ASYNC_FINISH);
+    t.equal(ret.value, 111, 'every pause evaluated to 1');
+  });
+}

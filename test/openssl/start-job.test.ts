@@ -395,3 +395,84 @@ t.test('ASYNC_get_current_job in an async body stays the job across its own non-
   t.same(seen, [true, true, true, true]);
   t.equal(O.ASYNC_get_current_job(), null);
 });
+
+t.test('ASYNC_start_job with a plain function that returns an iterator runs it as a generator body (sync status)', async (t) => {
+  const job = ref<Job | null>(null);
+  const ret = ref<any>(-1);
+  const gen = function* (a: number) {
+    yield* O.ASYNC_pause_job();
+    return a + 1;
+  };
+  const wrapped = (a: number) => gen(a);
+  t.equal(await go(t, 'generator', job, null, ret, wrapped, 4), O.ASYNC_PAUSE);
+  t.equal(await go(t, 'generator', job, null, ret, wrapped), O.ASYNC_FINISH);
+  t.equal(ret.value, 5);
+});
+
+t.test('ASYNC_start_job: a generator body that yields a plain value pauses', async (t) => {
+  const job = ref<Job | null>(null);
+  const ret = ref<any>(-1);
+  const body = function* () {
+    yield 'anything';
+    return 2;
+  };
+  t.equal(await go(t, 'generator', job, null, ret, body), O.ASYNC_PAUSE);
+  t.equal(await go(t, 'generator', job, null, ret, body), O.ASYNC_FINISH);
+  t.equal(ret.value, 2);
+});
+
+t.test('ASYNC_get_current_job is null in callbacks scheduled by an async job that fire while it is paused', async (t) => {
+  const job = ref<Job | null>(null);
+  const ret = ref<any>(-1);
+  const seen: string[] = [];
+  let fired!: () => void;
+  const firedWhilePaused = new Promise<void>((r) => (fired = r));
+  const body = async (): Promise<number> => {
+    const me = O.ASYNC_get_current_job();
+    setImmediate(() => {
+      seen.push(`immediate: ${O.ASYNC_get_current_job() === null ? 'null' : O.ASYNC_get_current_job() === me ? 'the job' : 'other'}`);
+      fired();
+    });
+    await O.ASYNC_pause_job();
+    seen.push(`after resume: ${O.ASYNC_get_current_job() === me ? 'the job' : 'other'}`);
+    return 1;
+  };
+  t.equal(await go(t, 'async', job, null, ret, body), O.ASYNC_PAUSE);
+  await firedWhilePaused;
+  t.equal(await go(t, 'async', job, null, ret, body), O.ASYNC_FINISH);
+  t.same(seen, ['immediate: null', 'after resume: the job']);
+});
+
+t.test('ASYNC_start_job from the caller while another async job\'s segment is still running is not a nested start', async (t) => {
+  const a = ref<Job | null>(null);
+  const ret = ref<any>(-1);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const steps: string[] = [];
+  const bodyA = async (): Promise<number> => {
+    steps.push('A running');
+    await gate;
+    steps.push('A after gate');
+    await O.ASYNC_pause_job();
+    return 1;
+  };
+  const pa = O.ASYNC_start_job(a, null, ret, bodyA);
+  await new Promise((r) => setImmediate(r));
+  t.same(steps, ['A running'], "A's first segment is waiting on its gate");
+  t.equal(O.ASYNC_get_current_job(), null, 'the caller is not inside A');
+  const b = ref<Job | null>(null);
+  const bret = ref<any>(-1);
+  const bodyB = function* () {
+    steps.push('B running');
+    yield* O.ASYNC_pause_job();
+    return 2;
+  };
+  t.equal(O.ASYNC_start_job(b, null, bret, bodyB), O.ASYNC_PAUSE, 'B starts and pauses');
+  t.equal(O.ERR_peek_error(), null, 'no error queued');
+  t.equal(O.ASYNC_start_job(b, null, bret, bodyB), O.ASYNC_FINISH);
+  t.equal(bret.value, 2);
+  release();
+  t.equal(await pa, O.ASYNC_PAUSE, 'A pauses normally');
+  t.equal(await go(t, 'async', a, null, ret, bodyA), O.ASYNC_FINISH);
+  t.same(steps, ['A running', 'B running', 'A after gate']);
+});

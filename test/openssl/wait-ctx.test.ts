@@ -384,3 +384,52 @@ t.test('ASYNC_WAIT_CTX_get_all_fds fills the array from index 0, newest first', 
   t.same(fds.slice(0, 3), [7, 6, 5]);
   O.ASYNC_WAIT_CTX_free(ctx);
 });
+
+for (const kind of KINDS) {
+  t.test(`ASYNC_WAIT_CTX shared by two paused jobs: each resume resets the shared counters, as in C (${kind} body)`, async (t) => {
+    const o = new Trace(t, kind);
+    const ctx = O.ASYNC_WAIT_CTX_new();
+    const setAndPause: Script = function* (fd: number, pause) {
+      const w = O.ASYNC_get_wait_ctx(O.ASYNC_get_current_job()!)!;
+      O.ASYNC_WAIT_CTX_set_wait_fd(w, { fd }, fd);
+      yield* pause();
+      yield* pause();
+      return fd;
+    };
+    const j1 = ref<Job | null>(null);
+    const j2 = ref<Job | null>(null);
+    const r1 = ref(-1);
+    const r2 = ref(-1);
+    t.equal(await o.start(j1, ctx, r1, setAndPause, 1), O.ASYNC_PAUSE);
+    t.equal(await o.start(j2, ctx, r2, setAndPause, 2), O.ASYNC_PAUSE);
+    o.showChanged(ctx, 'both paused: ');
+    t.equal(await o.start(j1, ctx, r1, setAndPause), O.ASYNC_PAUSE);
+    o.showChanged(ctx, 'job1 resumed and paused: ');
+    o.showAll(ctx, '');
+    t.equal(await o.start(j2, ctx, r2, setAndPause), O.ASYNC_PAUSE);
+    t.equal(await o.start(j1, ctx, r1, setAndPause), O.ASYNC_FINISH);
+    t.equal(await o.start(j2, ctx, r2, setAndPause), O.ASYNC_FINISH);
+    t.same([r1.value, r2.value], [1, 2]);
+    O.ASYNC_WAIT_CTX_free(ctx);
+    o.check(`
+both paused: changed -> 1 add=2 del=0 addfds=[2,1] delfds=[]
+job1 resumed and paused: changed -> 1 add=0 del=0 addfds=[] delfds=[]
+get_all_fds -> 1 n=2 fds=[2,1]
+`);
+  });
+}
+
+t.test('ASYNC_WAIT_CTX_get_changed_fds accepts one array and null for the other', async (t) => {
+  const ctx = O.ASYNC_WAIT_CTX_new();
+  const key = {};
+  O.ASYNC_WAIT_CTX_set_wait_fd(ctx, key, 8);
+  const add: number[] = [];
+  const na = ref(-1);
+  const nd = ref(-1);
+  t.equal(O.ASYNC_WAIT_CTX_get_changed_fds(ctx, add, na, null, nd), 1);
+  t.same([na.value, nd.value, add.slice(0, na.value)], [1, 0, [8]]);
+  const del: number[] = [];
+  t.equal(O.ASYNC_WAIT_CTX_get_changed_fds(ctx, null, na, del, nd), 1);
+  t.same([na.value, nd.value, del.slice(0, nd.value)], [1, 0, []]);
+  O.ASYNC_WAIT_CTX_free(ctx);
+});
