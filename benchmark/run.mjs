@@ -25,7 +25,13 @@ const buildDir = join(here, '.build');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
 const quick = args.includes('--quick');
-const ROUNDS = Number(opt('rounds', quick ? 2 : 5));
+// Rounds per measure: memory figures are deterministic (one round), wake-ups
+// are the costliest (16 configurations); --rounds=N sets the paired ones.
+const R = opt('rounds');
+const ROUNDS = {
+  cycle: Number(R ?? (quick ? 2 : 5)), memory: 1, wakeups: Number(R ?? (quick ? 2 : 3)),
+  polling: quick ? 1 : 2, offload: Number(R ?? (quick ? 2 : 5)),
+};
 const ONLY = opt('only', 'cycle,memory,wakeups,polling,offload').split(',');
 const WAKE_SECONDS = quick ? 0.5 : 1;
 const NS = [1, 100, 1000, 10000];
@@ -85,8 +91,10 @@ function runChild(c, errors) {
   const r = spawnSync(c.cmd, c.args, { cwd: here, encoding: 'utf8', timeout: c.timeout ?? 120000, maxBuffer: 1 << 24 });
   const line = (r.stdout ?? '').trim().split('\n').reverse().find((l) => l.startsWith('{'));
   if (r.status === 0 && line) return JSON.parse(line);
-  const why = r.error?.message ?? (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' / ');
-  errors.push(`${c.label}: ${why.slice(0, 300)}`);
+  const lines = (r.stderr || r.stdout || '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const at = lines.findIndex((l) => /^\w*Error\b|Error:|Assertion|Abort/.test(l));
+  const why = r.error?.message ?? (at >= 0 ? lines.slice(at, at + 2) : lines.slice(-3)).join(' / ');
+  errors.push(`${c.label} (${c.args.slice(1).join(' ')}): ${why.slice(0, 300) || `exit ${r.status ?? r.signal}`}`);
   return null;
 }
 
@@ -106,13 +114,13 @@ const results = { errors: [] };
 
 // ------------------------------------------------- 1-2: job cycle, pairs ---
 if (ONLY.includes('cycle')) {
-  console.log(`\n# 1-2. job cycle and extra pause/resume pair (${ROUNDS} rounds) [${elapsed()}]`);
+  console.log(`\n# 1-2. job cycle and extra pause/resume pair (${ROUNDS.cycle} rounds) [${elapsed()}]`);
   const contenders = [
     { id: 'gen', label: 'asyncjob, generator body', cmd: node, args: ['js/job_cycle.mjs', 'generator', quick ? 300000 : 1000000, quick ? 3000 : 10000], skip: distSkip },
     { id: 'async', label: 'asyncjob, async body', cmd: node, args: ['js/job_cycle.mjs', 'async', quick ? 60000 : 200000, quick ? 600 : 2000], skip: distSkip },
     { id: 'c', label: 'OpenSSL ASYNC_start_job (C)', cmd: cBin('job_cycle'), args: [quick ? 300000 : 1000000, quick ? 6000 : 20000], skip: cSkip },
   ];
-  const raw = runRounds(contenders, ROUNDS, results.errors);
+  const raw = runRounds(contenders, ROUNDS.cycle, results.errors);
   results.cycle = contenders.map((c) => ({
     ...c, cycle: summary(field(raw[c.id], 'cycle_ns')), pair: summary(field(raw[c.id], 'pair_ns')),
     cycleVsC: summary(pairedRatios(field(raw[c.id], 'cycle_ns'), field(raw.c, 'cycle_ns'))),
@@ -127,16 +135,15 @@ if (ONLY.includes('memory')) {
   const jsJobs = quick ? 200000 : 1000000;
   // "As many as fit": half the free memory at 34 KiB allocated per job, capped
   // to keep the run short (the per-job figure does not depend on the count).
-  const cJobs = Math.max(1000, Math.min(quick ? 50000 : 200000, Math.floor((os.freemem() * 0.5) / 34816)));
-  const rounds = Math.min(ROUNDS, 2);
-  console.log(`\n# 3. memory per paused job (${rounds} rounds) [${elapsed()}]`);
+  const cJobs = Math.max(1000, Math.min(quick ? 50000 : 100000, Math.floor((os.freemem() * 0.5) / 34816)));
+  console.log(`\n# 3. memory per paused job (${ROUNDS.memory} round) [${elapsed()}]`);
   const jsArgs = ['--expose-gc', '--max-old-space-size=16384', 'js/memory.mjs', jsJobs];
   const contenders = [
     { id: 'signal', label: 'asyncjob: job + WaitContext + WaitSignal', cmd: node, args: [...jsArgs, 'signal'], skip: distSkip, timeout: 240000 },
     { id: 'fd', label: 'asyncjob: job + WaitContext + one fd', cmd: node, args: [...jsArgs, 'fd'], skip: distSkip, timeout: 240000 },
     { id: 'c', label: 'OpenSSL: ASYNC_JOB + ASYNC_WAIT_CTX + one fd (C)', cmd: cBin('memory'), args: [cJobs], skip: cSkip },
   ];
-  const raw = runRounds(contenders, rounds, results.errors);
+  const raw = runRounds(contenders, ROUNDS.memory, results.errors);
   results.memory = contenders.map((c) => ({
     ...c, jobs: raw[c.id].find(Boolean)?.jobs, rss: summary(field(raw[c.id], 'rss_per_job')),
     heap: summary(field(raw[c.id], c.id === 'c' ? 'alloc_per_job' : 'heap_per_job')),
@@ -147,7 +154,7 @@ if (ONLY.includes('memory')) {
 
 // --------------------------------------------------------- 4: wake-ups ---
 if (ONLY.includes('wakeups')) {
-  console.log(`\n# 4. wake-ups per second, ${WAKE_SECONDS} s per run, tokens = ceil(N/8) (${ROUNDS} rounds) [${elapsed()}]`);
+  console.log(`\n# 4. wake-ups per second, ${WAKE_SECONDS} s per run, tokens = ceil(N/8) (${ROUNDS.wakeups} rounds) [${elapsed()}]`);
   results.wakeups = [];
   for (const n of NS) {
     const t = tokensFor(n);
@@ -158,7 +165,7 @@ if (ONLY.includes('wakeups')) {
       { id: 'asyncio', label: 'Python asyncio', cmd: 'python3', args: ['python/asyncio_wakeups.py', ...a], skip: pySkip },
       { id: 'net', label: 'Node net.Socket', cmd: node, args: ['js/net_wakeups.mjs', ...a] },
     ];
-    const raw = runRounds(contenders, ROUNDS, results.errors);
+    const raw = runRounds(contenders, ROUNDS.wakeups, results.errors);
     const rate = (id) => field(raw[id], 'wakeups_per_s');
     const row = { n, tokens: t, contenders };
     for (const c of contenders) row[c.id] = summary(rate(c.id));
@@ -174,10 +181,9 @@ if (ONLY.includes('wakeups')) {
 
 // ---------------------------------------------------- 5: fallback polling ---
 if (ONLY.includes('polling')) {
-  const rounds = Math.min(ROUNDS, 2);
-  console.log(`\n# 5. fallback polling, 1,000 idle jobs (${rounds} rounds) [${elapsed()}]`);
+  console.log(`\n# 5. fallback polling, 1,000 idle jobs (${ROUNDS.polling} rounds) [${elapsed()}]`);
   const c = { id: 'poll', label: 'asyncjob JobLoop, 1,000 polling jobs', cmd: node, args: ['js/polling.mjs', 1000, 1.5, quick ? 2 : 3], skip: distSkip };
-  const raw = runRounds([c], rounds, results.errors);
+  const raw = runRounds([c], ROUNDS.polling, results.errors);
   results.polling = {
     skip: c.skip,
     cpu: summary(field(raw.poll, 'cpu_percent')),
@@ -192,18 +198,17 @@ if (ONLY.includes('polling')) {
 // ----------------------------------------------------- 6: offload server ---
 if (ONLY.includes('offload')) {
   console.log(`\n# 6. offload server [${elapsed()}]`);
-  const example = join(root, 'examples/offload-server.ts');
-  const offloadSkip = !existsSync(example)
+  const offloadSkip = !existsSync(join(root, 'examples/offload-server.ts'))
     ? 'offload server skipped: examples/offload-server.ts does not exist'
-    : !existsSync(join(here, 'js/offload.mjs'))
-      ? 'offload server skipped: benchmark/js/offload.mjs (its driver) is missing'
-      : distSkip;
+    : !existsSync(join(root, 'dist/examples/offload-server.js'))
+      ? 'offload server skipped: dist/examples/offload-server.js not built (run `npm run build`)'
+      : null;
   if (offloadSkip) { skipped.push(offloadSkip); console.log(`! ${offloadSkip}`); }
   const contenders = [
-    { id: 'server', label: 'examples/offload-server.ts (asyncjob)', cmd: node, args: ['js/offload.mjs', 'server'], skip: offloadSkip },
-    { id: 'crypto', label: 'same work via crypto callback API', cmd: node, args: ['js/offload.mjs', 'crypto'], skip: offloadSkip },
+    { id: 'server', label: 'offload server, /offload (asyncjob jobs + worker engine)', cmd: node, args: ['js/offload.mjs', 'server', quick ? 1 : 2, 32], skip: offloadSkip },
+    { id: 'crypto', label: 'same server, /baseline (crypto.pbkdf2 callback)', cmd: node, args: ['js/offload.mjs', 'crypto', quick ? 1 : 2, 32], skip: offloadSkip },
   ];
-  const raw = offloadSkip ? { server: [], crypto: [] } : runRounds(contenders, ROUNDS, results.errors);
+  const raw = offloadSkip ? { server: [], crypto: [] } : runRounds(contenders, ROUNDS.offload, results.errors);
   results.offload = {
     skip: offloadSkip, contenders,
     server: summary(field(raw.server, 'requests_per_s')),

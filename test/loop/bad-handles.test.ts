@@ -261,3 +261,54 @@ for (const how of ['closeFd', 'fs.closeSync'] as const) {
     closeFd(w2);
   });
 }
+
+t.test(
+  'run: a job on a new fd that reuses the number of a closed fd another paused job still waits on is woken',
+  { todo: 'library bug: the fd adapter keeps the old waiter entry, so the new fd is never armed (see report)' },
+  async (t) => {
+    const loop = newLoop(t);
+    const [r, w] = pipe();
+    const acOld = new AbortController();
+    const acNew = new AbortController();
+    const oldRun = loop
+      .run(
+        function* () {
+          getCurrentJob()!.waitCtx!.setWaitFd('w', r);
+          while (drainFd(r) === 0) yield* pauseJob();
+        },
+        undefined,
+        { signal: acOld.signal },
+      )
+      .catch((e: { code?: string }) => e.code);
+    closeFd(r); // the owner closes the fd while the old job still waits on it
+    closeFd(w);
+    const [r2, w2] = pipe();
+    t.teardown(() => {
+      closeFd(r2);
+      closeFd(w2);
+    });
+    t.comment(`closed ${r}, new pipe ${r2}/${w2}${r2 === r ? ' (number reused)' : ' (number not reused: scenario not reproduced)'}`);
+    let woken = false;
+    const newRun = loop
+      .run(
+        function* () {
+          getCurrentJob()!.waitCtx!.setWaitFd('w', r2);
+          let n: number;
+          while ((n = drainFd(r2)) === 0) yield* pauseJob();
+          woken = true;
+          return n;
+        },
+        undefined,
+        { signal: acNew.signal },
+      )
+      .catch((e: { code?: string }) => e.code);
+    notifyFd(w2);
+    for (let i = 0; i < 10 && !woken; i++) await turn();
+    t.ok(woken, 'the job on the new fd was woken by its write');
+    const abort = Object.assign(new Error('test cleanup'), { code: 'E_TEST_ABORT' });
+    acOld.abort(abort);
+    acNew.abort(abort);
+    t.equal(await oldRun, 'E_TEST_ABORT');
+    await newRun;
+  },
+);
