@@ -19,6 +19,8 @@ export class OffloadEngine {
   /** Readable while at least one slot is free: the "queue not full" signal. */
   readonly slotFree = new WaitSignal();
   readonly stats = { submitted: 0, full: 0, abandoned: 0 };
+  /** Resolves when every worker has loaded (submitting earlier is fine, just slower). */
+  readonly ready: Promise<void>;
   private readonly fds: number[];
   private readonly state: Int32Array;
   private readonly keys: Uint8Array;
@@ -36,12 +38,15 @@ export class OffloadEngine {
     this.slotWorker = new Array<number>(queueDepth).fill(0);
     this.inFlight = new Array<number>(workers).fill(0);
     const workerData = { fds: this.fds, state: this.state.buffer, keys };
+    const ready: Promise<unknown>[] = [];
     this.workers = Array.from({ length: workers }, () => {
       const w = new Worker(new URL('./offload-worker.js', import.meta.url), { workerData });
-      w.on('message', (slot: number) => this.reclaim(slot)); // only for abandoned slots
-      w.unref(); // like the loop's own waits: the engine alone keeps nothing alive
+      ready.push(new Promise((resolve, reject) => w.once('message', resolve).once('error', reject)));
+      w.on('message', (slot: number | 'ready') => slot !== 'ready' && this.reclaim(slot)); // abandoned slots
       return w;
     });
+    // Once loaded, the workers keep nothing alive (like the loop's own waits): the app decides.
+    this.ready = Promise.all(ready).then(() => this.workers.forEach((w) => w.unref()));
     this.slotFree.notify();
   }
 

@@ -39,6 +39,7 @@ export function* deriveJob({ engine, password, salt, iterations }: DeriveArgs): 
 
 export async function startOffloadServer({ port = 0, workers = 2, queueDepth = 16, iterations = 2000, timeout = 5000, salt = 'asyncjob' } = {}) {
   const engine = new OffloadEngine({ workers, queueDepth });
+  await engine.ready;
   const loop = new JobLoop();
   const answer = (res: ServerResponse, err: unknown, key?: string) => {
     const code = err == null ? 200 : (err as Error).name === 'TimeoutError' ? 504 : 500;

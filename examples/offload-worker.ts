@@ -28,3 +28,4 @@ parentPort!.on('message', ({ slot, password, salt, iterations }: Request) => {
   if (Atomics.compareExchange(states, slot, BUSY, outcome) === ABANDONED) parentPort!.postMessage(slot);
   else notifyFd(fds[slot]!);
 });
+parentPort!.postMessage('ready');

@@ -19,6 +19,10 @@ import {
   pipe,
   type WaitFd,
 } from '../../src/index.js';
+import { getFdWatcher } from '../../adapters/native.js';
+
+/** The fd watcher's backend: 'epoll' (Linux default) or 'uv_poll' (a watched dup per fd). */
+const backend = getFdWatcher().backend;
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -231,17 +235,31 @@ for (const how of ['closeFd', 'fs.closeSync'] as const) {
       undefined,
       { signal: ac.signal },
     );
+    const outcome = run.then(
+      (value) => ({ value, error: undefined as unknown }),
+      (error: unknown) => ({ value: undefined, error }),
+    );
     await paused;
     close(r);
     close(w);
     await turn();
     await turn();
-    t.equal(loop.stats().paused, 1, 'the job is still paused (nothing reported for the closed fd)');
-
-    const reason = Object.assign(new Error('stop waiting'), { code: 'E_TEST_ABORT' });
-    ac.abort(reason);
-    await t.rejects(run, reason, 'the run rejects with the abort reason');
-    t.same(log, ['caught E_TEST_ABORT', 'finally']);
+    const stillPaused = loop.stats().paused === 1;
+    if (backend === 'epoll' || how === 'closeFd') {
+      t.ok(stillPaused, 'the job is still paused (nothing reported for the closed fd)');
+    }
+    if (stillPaused) {
+      const reason = Object.assign(new Error('stop waiting'), { code: 'E_TEST_ABORT' });
+      ac.abort(reason);
+      t.equal((await outcome).error, reason, 'the run rejects with the abort reason');
+      t.same(log, ['caught E_TEST_ABORT', 'finally']);
+    } else {
+      // uv_poll backend + fs.closeSync: the watched dup still holds the read end and sees the
+      // hang-up; the job is woken and its own drainFd(r) on the closed fd throws EBADF.
+      t.comment(`${backend}: woken by the hang-up seen through the dup`);
+      t.equal(((await outcome).error as { code?: string }).code, 'EBADF', "the job's read of its closed fd failed");
+      t.same(log, ['caught EBADF', 'finally']);
+    }
     t.equal(loop.stats().active, 0);
 
     // A fresh pipe right away: the kernel likely hands out the same numbers again.
