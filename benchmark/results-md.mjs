@@ -45,9 +45,11 @@ export function build({ machine, results, skipped, ROUNDS, WAKE_SECONDS, quick, 
     + `rounds per measure: job cycle ${ROUNDS.cycle}, memory ${ROUNDS.memory}, wake-ups ${ROUNDS.wakeups} per N, polling ${ROUNDS.polling}, offload ${ROUNDS.offload}; cells give the median and (min–max) over the rounds, and ratios are medians of the per-round paired ratios. `
     + 'Re-run `npm run bench` to regenerate this file on another machine.', '');
   md.push('## Machine', '');
-  md.push(markdownTable(['', ''], [['CPU', machine.cpu], ['memory', machine.memory], ['OS', machine.os], ['Node', machine.node], ['Python', machine.python], ['OpenSSL', machine.openssl]]), '');
+  md.push(markdownTable(['', ''], [['CPU', machine.cpu], ['memory', machine.memory], ['OS', machine.os], ['Node', machine.node], ['Python', machine.python], ['OpenSSL', machine.openssl],
+    ['load average (1 min)', `${machine.loadStart} at the start, ${machine.loadEnd} at the end of the run (other work on the machine widens the min–max ranges)`]]), '');
   md.push('## Goals', '');
   md.push(markdownTable(['measure', 'goal', 'this machine', 'met?'], goals), '');
+  md.push('Ratios in this table are medians of the per-round paired ratios; the sections below give every contender\'s median and min–max.', '');
   if (skipped.length || results.errors.length) {
     md.push('## What did not run', '');
     for (const s of [...skipped, ...results.errors]) md.push(`- ${s.replace(/\|/g, '\\|')}`);
@@ -92,8 +94,9 @@ export function build({ machine, results, skipped, ROUNDS, WAKE_SECONDS, quick, 
     const p = results.polling;
     md.push('## 5. Fallback polling', '');
     md.push('1,000 jobs on one `JobLoop` pause with nothing to watch, so the loop retries them on its backoff timer. After 1.5 s (backoff at its cap) '
-      + 'the process CPU time (`process.cpuUsage`, user + system) is measured over a few seconds; then every job is made ready at one instant and the delay until each '
-      + `notices is the wake-up latency at the cap (\`js/polling.mjs\`).`, '');
+      + 'the process CPU time (`process.cpuUsage`, user + system) is measured over a few seconds with nothing ready; then the jobs are made ready ten at a time, '
+      + 'spread over ~100 ms so the instants fall at every phase of the polling timer, and the delay until each job notices is the wake-up latency at the cap '
+      + `(default cap 100 ms; \`js/polling.mjs\`).`, '');
     md.push(p.skip ? `Skipped: ${p.skip}` : markdownTable(['idle CPU, % of a core', 'idle resumes / s', 'latency at cap, median ms', 'latency at cap, max ms'],
       [[fmtSummary(p.cpu, 2), fmtSummary(p.resumes, 0), fmtSummary(p.latMedian), fmtSummary(p.latMax)]]), '');
   }

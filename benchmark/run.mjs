@@ -15,9 +15,10 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  summary, pairedRatios, fmt, fmtInt, fmtRatio, fmtSummary, fmtRatioSummary, markdownTable,
+  summary, pairedRatios, fmtInt, fmtSummary, fmtRatioSummary,
   textTable, wakeupsSvg,
 } from './report.mjs';
+import { build as buildResults } from './results-md.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -56,6 +57,7 @@ const machine = {
   node: process.version,
   python: version('python3', ['--version']),
   openssl: version('openssl', ['version']),
+  loadStart: os.loadavg()[0].toFixed(2),
 };
 
 // ------------------------------------------------------------ contenders ---
@@ -94,7 +96,7 @@ function runChild(c, errors) {
   const lines = (r.stderr || r.stdout || '').split('\n').map((l) => l.trim()).filter(Boolean);
   const at = lines.findIndex((l) => /^\w*Error\b|Error:|Assertion|Abort/.test(l));
   const why = r.error?.message ?? (at >= 0 ? lines.slice(at, at + 2) : lines.slice(-3)).join(' / ');
-  errors.push(`${c.label} (${c.args.slice(1).join(' ')}): ${why.slice(0, 300) || `exit ${r.status ?? r.signal}`}`);
+  errors.push(`${c.label} (${c.args.join(' ')}): ${why.slice(0, 300) || `exit ${r.status ?? r.signal}`}`);
   return null;
 }
 
@@ -205,8 +207,8 @@ if (ONLY.includes('offload')) {
       : null;
   if (offloadSkip) { skipped.push(offloadSkip); console.log(`! ${offloadSkip}`); }
   const contenders = [
-    { id: 'server', label: 'offload server, /offload (asyncjob jobs + worker engine)', cmd: node, args: ['js/offload.mjs', 'server', quick ? 1 : 2, 32], skip: offloadSkip },
-    { id: 'crypto', label: 'same server, /baseline (crypto.pbkdf2 callback)', cmd: node, args: ['js/offload.mjs', 'crypto', quick ? 1 : 2, 32], skip: offloadSkip },
+    { id: 'server', label: 'offload server, /offload (asyncjob jobs + worker engine)', cmd: node, args: ['js/offload.mjs', 'server', quick ? 1 : 1.5, 32], skip: offloadSkip },
+    { id: 'crypto', label: 'same server, /baseline (crypto.pbkdf2 callback)', cmd: node, args: ['js/offload.mjs', 'crypto', quick ? 1 : 1.5, 32], skip: offloadSkip },
   ];
   const raw = offloadSkip ? { server: [], crypto: [] } : runRounds(contenders, ROUNDS.offload, results.errors);
   results.offload = {
@@ -219,8 +221,9 @@ if (ONLY.includes('offload')) {
 }
 
 // ------------------------------------------------------------- reports ---
+machine.loadEnd = os.loadavg()[0].toFixed(2);
 for (const e of results.errors) console.log(`! ${e}`);
-const { goals, markdown } = await import('./results-md.mjs').then((m) => m.build({ machine, results, skipped, ROUNDS, WAKE_SECONDS, quick, started }));
+const { goals, markdown } = buildResults({ machine, results, skipped, ROUNDS, WAKE_SECONDS, quick, started });
 console.log(`\n# goals [${elapsed()}]`);
 console.log(textTable(['measure', 'goal', 'this machine', 'met?'], goals));
 writeFileSync(join(here, 'results.md'), markdown);

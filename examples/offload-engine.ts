@@ -15,6 +15,15 @@ import { closeFd, drainFd, eventfd, WaitSignal } from 'asyncjob';
 export const FREE = 0, BUSY = 1, DONE = 2, FAILED = 3, ABANDONED = 4;
 export const KEY_LENGTH = 32;
 
+export interface OffloadEngineOptions {
+  /** Worker threads. @default 2 */
+  workers?: number;
+  /** Request slots (the engine's queue): more concurrent requests get EAGAIN. @default 16 */
+  queueDepth?: number;
+  /** The workers' Node flags. @default inherited from the process (loader hooks included) */
+  execArgv?: string[];
+}
+
 export class OffloadEngine {
   /** Readable while at least one slot is free: the "queue not full" signal. */
   readonly slotFree = new WaitSignal();
@@ -29,7 +38,7 @@ export class OffloadEngine {
   private readonly inFlight: number[];
   private readonly slotWorker: number[];
 
-  constructor({ workers = 2, queueDepth = 16 } = {}) {
+  constructor({ workers = 2, queueDepth = 16, execArgv }: OffloadEngineOptions = {}) {
     this.fds = Array.from({ length: queueDepth }, () => eventfd());
     this.state = new Int32Array(new SharedArrayBuffer(4 * queueDepth));
     const keys = new SharedArrayBuffer(KEY_LENGTH * queueDepth);
@@ -40,13 +49,12 @@ export class OffloadEngine {
     const workerData = { fds: this.fds, state: this.state.buffer, keys };
     const ready: Promise<unknown>[] = [];
     this.workers = Array.from({ length: workers }, () => {
-      const w = new Worker(new URL('./offload-worker.js', import.meta.url), { workerData });
+      const w = new Worker(new URL('./offload-worker.js', import.meta.url), { workerData, execArgv });
       ready.push(new Promise((resolve, reject) => w.once('message', resolve).once('error', reject)));
       w.on('message', (slot: number | 'ready') => slot !== 'ready' && this.reclaim(slot)); // abandoned slots
       return w;
     });
-    // Once loaded, the workers keep nothing alive (like the loop's own waits): the app decides.
-    this.ready = Promise.all(ready).then(() => this.workers.forEach((w) => w.unref()));
+    this.ready = Promise.all(ready).then(() => {});
     this.slotFree.notify();
   }
 

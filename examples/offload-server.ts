@@ -12,7 +12,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { drainFd, getCurrentJob, JobLoop, pauseJob } from 'asyncjob';
-import { KEY_LENGTH, OffloadEngine } from './offload-engine.js';
+import { KEY_LENGTH, OffloadEngine, type OffloadEngineOptions } from './offload-engine.js';
 
 interface DeriveArgs { engine: OffloadEngine; password: string; salt: string; iterations: number }
 const FULL = Symbol('engine full');
@@ -37,8 +37,17 @@ export function* deriveJob({ engine, password, salt, iterations }: DeriveArgs): 
   }
 }
 
-export async function startOffloadServer({ port = 0, workers = 2, queueDepth = 16, iterations = 2000, timeout = 5000, salt = 'asyncjob' } = {}) {
-  const engine = new OffloadEngine({ workers, queueDepth });
+export interface OffloadServerOptions extends OffloadEngineOptions {
+  port?: number; // default 0: any free port
+  iterations?: number; // pbkdf2 iterations per request (?iterations= overrides), default 2000
+  timeout?: number; // per-request job timeout in ms (?timeout= overrides), default 5000
+  salt?: string;
+}
+
+/** Start the server on 127.0.0.1; `close()` stops it, its loop and its engine. */
+export async function startOffloadServer(options: OffloadServerOptions = {}) {
+  const { port = 0, iterations = 2000, timeout = 5000, salt = 'asyncjob' } = options;
+  const engine = new OffloadEngine(options);
   await engine.ready;
   const loop = new JobLoop();
   const answer = (res: ServerResponse, err: unknown, key?: string) => {

@@ -7,10 +7,10 @@
  * bodies never enable it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { RUNNING, type Job, type JobToken } from './job.js';
+import { RUNNING, type AsyncRun, type Job } from './job.js';
 
 let syncCurrent: Job | null = null;
-let storage: AsyncLocalStorage<JobToken> | null = null;
+let storage: AsyncLocalStorage<AsyncRun> | null = null;
 
 /**
  * The job running on this thread, as seen by the code that asks.
@@ -45,6 +45,6 @@ export function syncJob(): Job | null {
 /**
  * @internal Call `body(args)` so that everything it schedules, across awaits, finds `token`.
  */
-export function runWithToken<T>(token: JobToken, body: (args: unknown) => T, args: unknown): T {
-  return (storage ??= new AsyncLocalStorage<JobToken>()).run(token, body, args);
+export function runWithToken<T>(token: AsyncRun, body: (args: unknown) => T, args: unknown): T {
+  return (storage ??= new AsyncLocalStorage<AsyncRun>()).run(token, body, args);
 }

@@ -12,12 +12,6 @@ export const PAUSED = 2;
 /** @internal The job is idle in a pool (finished, or never started). */
 export const STOPPING = 3;
 
-/** @internal How the body runs. */
-export const PLAIN = 0;
-/** @internal A generator body, driven synchronously. */
-export const GENERATOR = 1;
-/** @internal An async body, driven by promises. */
-export const ASYNC = 2;
 
 /** A job body: a generator function, an async function, or a plain function. */
 export type JobBody<R = unknown, A = unknown> =
@@ -25,9 +19,21 @@ export type JobBody<R = unknown, A = unknown> =
   | ((args: A) => PromiseLike<R>)
   | ((args: A) => R);
 
-/** @internal What `getCurrentJob` reads inside an async body, across its awaits. */
-export interface JobToken {
-  job: Job | null;
+/**
+ * @internal One run of an async body: the token `getCurrentJob` finds across the body's awaits,
+ * and the promise plumbing of its segments. Generator jobs never allocate one.
+ */
+export class AsyncRun {
+  /** Settles the promise the current start/resume returned. */
+  settle: ((status: number) => void) | null = null;
+  /** Continues `await pauseJob()` with 1. */
+  cont: ((value: number) => void) | null = null;
+  /** Throws at `await pauseJob()`. */
+  thrower: ((error: unknown) => void) | null = null;
+  /** The body ended while paused: its outcome, reported at the next resume. */
+  ended: { ok: boolean; value: unknown } | null = null;
+  /** @param job - the job, until the run ends (then `null`: stale callbacks find no job) */
+  constructor(public job: Job | null) {}
 }
 
 /** @internal The owner of a job object (the per-thread pool that built it). */
@@ -45,11 +51,9 @@ export interface JobOwner {
 export class Job {
   /** @internal RUNNING, PAUSED or STOPPING. */
   _state: number = STOPPING;
-  /** @internal PLAIN, GENERATOR or ASYNC. */
-  _kind: number = PLAIN;
   /** @internal */
   _waitCtx: WaitContext | null = null;
-  /** @internal The generator of a generator body. */
+  /** @internal The generator of a generator body (set exactly for generator bodies). */
   _iterator: Iterator<unknown, unknown, unknown> | null = null;
   /** @internal The generator is suspended inside `yield* pauseJob()`. */
   _inPause = false;
@@ -59,16 +63,8 @@ export class Job {
   _jobRef: Ref<Job | null> | null = null;
   /** @internal The result ref of the start/resume call now running. */
   _retRef: Ref<unknown> | null = null;
-  /** @internal Async bodies: the token `getCurrentJob` finds across awaits. */
-  _token: JobToken | null = null;
-  /** @internal Async bodies: settles the promise the current start/resume returned. */
-  _settle: ((status: number) => void) | null = null;
-  /** @internal Async bodies: continues `await pauseJob()` with 1. */
-  _continue: ((value: number) => void) | null = null;
-  /** @internal Async bodies: throws at `await pauseJob()`. */
-  _throw: ((error: unknown) => void) | null = null;
-  /** @internal Async bodies that ended while paused: the outcome, reported at the next resume. */
-  _ended: { ok: boolean; value: unknown } | null = null;
+  /** @internal The promise plumbing of an async body (set exactly for async bodies, and while the kind is not known yet). */
+  _async: AsyncRun | null = null;
   /** @internal The pool that built this object. */
   readonly _owner: JobOwner;
 

@@ -1,7 +1,6 @@
 /**
  * Pausing a job, and blocking pauses.
  */
-import { ASYNC, GENERATOR } from './job.js';
 import { getCurrentJob, syncJob } from './current-job.js';
 import { pauseAsyncJob } from './start-job.js';
 
@@ -27,7 +26,7 @@ const pauseRequest: PauseRequest = {
   },
   next(): IteratorResult<unknown, 1> {
     const job = syncJob();
-    if (job === null || job._kind !== GENERATOR) return DONE;
+    if (job === null || job._iterator === null) return DONE;
     if (job._inPause) {
       job._inPause = false; // resumed
       return DONE;
@@ -51,7 +50,7 @@ const pauseRequest: PauseRequest = {
     onrejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
   ): PromiseLike<T1 | T2> {
     const job = getCurrentJob();
-    if (job === null || job._kind !== ASYNC || job._blocked > 0 || typeof onfulfilled !== 'function') {
+    if (job === null || job._async === null || job._blocked > 0 || typeof onfulfilled !== 'function') {
       if (typeof onfulfilled === 'function') onfulfilled(1);
     } else {
       pauseAsyncJob(job, onfulfilled as (v: number) => void, typeof onrejected === 'function' ? onrejected : rethrow);

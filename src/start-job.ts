@@ -4,7 +4,7 @@
  */
 import { AsyncError, invalidArgType } from './errors.js';
 import { pushError } from './error-queue.js';
-import { ASYNC, GENERATOR, Job, PAUSED, PLAIN, RUNNING, type JobBody, type JobToken } from './job.js';
+import { AsyncRun, Job, PAUSED, RUNNING, type JobBody } from './job.js';
 import { releaseJob, takeJob } from './job-pool.js';
 import { enterJob, getCurrentJob, runWithToken } from './current-job.js';
 import { checkArgsSize, copyArgs } from './job-args.js';
@@ -126,17 +126,15 @@ function startGenerator(job: Job, body: (a: unknown) => Iterator<unknown>, args:
     return failJob(job, error);
   }
   enterJob(prev);
-  job._kind = GENERATOR;
   job._iterator = it;
   return step(job, undefined, false);
 }
 
 function startOther(job: Job, body: (a: unknown) => unknown, args: unknown): number | Promise<number> {
-  const token: JobToken = { job };
-  job._token = token;
-  job._kind = ASYNC; // provisional: lets a synchronous `pauseJob().then()` in the body pause
+  const token = new AsyncRun(job);
+  job._async = token; // before the call: lets a synchronous `pauseJob().then()` in the body pause
   const segment = new Promise<number>((resolve) => {
-    job._settle = resolve;
+    token.settle = resolve;
   });
   const prev = enterJob(job);
   let value: unknown;
@@ -144,15 +142,13 @@ function startOther(job: Job, body: (a: unknown) => unknown, args: unknown): num
     value = runWithToken(token, body, args);
   } catch (error) {
     enterJob(prev);
-    job._settle = null;
     return failJob(job, error);
   }
   enterJob(prev);
   if (value !== null && (typeof value === 'object' || typeof value === 'function')) {
     const v = value as { next?: unknown; then?: unknown };
     if (typeof v.next === 'function' && job._state === RUNNING) {
-      job._settle = null;
-      job._kind = GENERATOR;
+      dropAsync(job);
       job._iterator = value as Iterator<unknown>;
       return step(job, undefined, false);
     }
@@ -164,8 +160,7 @@ function startOther(job: Job, body: (a: unknown) => unknown, args: unknown): num
       return segment;
     }
   }
-  job._settle = null;
-  job._kind = PLAIN;
+  dropAsync(job);
   return finishJob(job, value);
 }
 
@@ -177,19 +172,20 @@ function resume(job: Job, jobRef: Ref<Job | null>, retRef: Ref<unknown> | null, 
   job._retRef = retRef;
   const ctx = job._waitCtx;
   if (ctx !== null) ctx._reset();
-  if (job._kind === GENERATOR) return step(job, throwing ? error : 1, throwing);
+  if (job._iterator !== null) return step(job, throwing ? error : 1, throwing);
+  const run = job._async!;
   const segment = new Promise<number>((resolve) => {
-    job._settle = resolve;
+    run.settle = resolve;
   });
-  const ended = job._ended;
+  const ended = run.ended;
   if (ended !== null) {
-    job._ended = null;
-    settle(job, ended.ok ? finishJob(job, ended.value) : failJob(job, ended.value));
+    run.ended = null;
+    settle(run, ended.ok ? finishJob(job, ended.value) : failJob(job, ended.value));
     return segment;
   }
-  const cont = job._continue!;
-  const thrower = job._throw!;
-  job._continue = job._throw = null;
+  const cont = run.cont!;
+  const thrower = run.thrower!;
+  run.cont = run.thrower = null;
   if (throwing) thrower(error);
   else cont(1);
   return segment;
@@ -221,26 +217,34 @@ function throwInto(it: Iterator<unknown>, error: unknown): IteratorResult<unknow
 
 /** @internal `await pauseJob()` in an async body that may pause. */
 export function pauseAsyncJob(job: Job, cont: (value: number) => void, thrower: (error: unknown) => void): void {
-  job._continue = cont;
-  job._throw = thrower;
+  const run = job._async!;
+  run.cont = cont;
+  run.thrower = thrower;
   job._state = PAUSED;
   job._jobRef!.value = job;
-  settle(job, PAUSE);
+  settle(run, PAUSE);
 }
 
-function asyncEnded(job: Job, token: JobToken, ok: boolean, value: unknown): void {
+function asyncEnded(job: Job, token: AsyncRun, ok: boolean, value: unknown): void {
   if (token.job !== job) return;
   if (job._state === PAUSED) {
-    job._ended = { ok, value }; // ended without waiting for its pause: reported at the next resume
+    token.ended = { ok, value }; // ended without waiting for its pause: reported at the next resume
     return;
   }
-  settle(job, ok ? finishJob(job, value) : failJob(job, value));
+  settle(token, ok ? finishJob(job, value) : failJob(job, value));
 }
 
-function settle(job: Job, status: number): void {
-  const s = job._settle;
-  job._settle = null;
+function settle(run: AsyncRun, status: number): void {
+  const s = run.settle;
+  run.settle = null;
   if (s !== null) s(status);
+}
+
+/** The body turned out not to be async: drop its plumbing (the segment promise is never used). */
+function dropAsync(job: Job): void {
+  const run = job._async!;
+  run.job = null;
+  job._async = null;
 }
 
 function finishJob(job: Job, value: unknown): number {
@@ -264,11 +268,10 @@ function retire(job: Job): void {
   job._blocked = 0;
   job._jobRef = null;
   job._retRef = null;
-  job._continue = job._throw = null;
-  job._ended = null;
-  if (job._token !== null) {
-    job._token.job = null;
-    job._token = null;
+  const run = job._async;
+  if (run !== null) {
+    run.job = null; // callbacks the body left behind no longer find the job
+    job._async = null;
   }
   releaseJob(job);
 }

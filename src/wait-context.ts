@@ -25,10 +25,20 @@ export interface WaitContextObserver {
   onWaitFdsChanged(ctx: WaitContext): void;
 }
 
+/** @internal An entry set since the last reset. */
+const ADDED = 1;
+/** @internal An entry cleared after the last reset (hidden, but listed as deleted until the next reset). */
+const DELETED = 2;
+
+/** @internal Whether an entry is live (not cleared). */
+export function isLiveEntry(e: WaitEntry): boolean {
+  return e.mark !== DELETED;
+}
+
 /** @internal One keyed entry; a singly linked list, newest first, as in C. */
 class WaitEntry {
-  added = true;
-  deleted = false;
+  /** `ADDED`, `DELETED` or 0 (never both: clearing an added entry removes it). */
+  mark = ADDED;
   constructor(
     readonly key: unknown,
     readonly fd: WaitFd,
@@ -83,8 +93,6 @@ export class WaitContext {
   _numAdd = 0;
   /** @internal Entries deleted since the last reset. */
   _numDel = 0;
-  /** @internal Entries not marked deleted. */
-  _live = 0;
   /** @internal */
   _callback: WaitCallback | null = null;
   /** @internal */
@@ -117,7 +125,6 @@ export class WaitContext {
     if (this._freed) return refuseFreed();
     this._head = new WaitEntry(key, fd, customData, cleanup ?? null, this._head);
     this._numAdd++;
-    this._live++;
     if (this._observer !== null) this._observer.onWaitFdsChanged(this);
     return 1;
   }
@@ -140,15 +147,17 @@ export class WaitContext {
    * @returns the handles
    */
   getAllWaitFds(out?: WaitFd[]): WaitFd[] {
-    const fds = out ?? new Array<WaitFd>(this._live);
+    const fds = out ?? new Array<WaitFd>(this.size);
     let i = 0;
-    for (let e = this._head; e !== null; e = e.next) if (!e.deleted) fds[i++] = e.fd;
+    for (let e = this._head; e !== null; e = e.next) if (e.mark !== DELETED) fds[i++] = e.fd;
     return fds;
   }
 
   /** How many live wait handles the context holds. */
   get size(): number {
-    return this._live;
+    let n = 0;
+    for (let e = this._head; e !== null; e = e.next) if (e.mark !== DELETED) n++;
+    return n;
   }
 
   /**
@@ -173,16 +182,15 @@ export class WaitContext {
   clearWaitFd(key: unknown): 0 | 1 {
     let prev: WaitEntry | null = null;
     for (let e = this._head; e !== null; prev = e, e = e.next) {
-      if (e.deleted || e.key !== key) continue;
-      if (e.added) {
+      if (e.mark === DELETED || e.key !== key) continue;
+      if (e.mark === ADDED) {
         if (prev === null) this._head = e.next;
         else prev.next = e.next;
         this._numAdd--;
       } else {
-        e.deleted = true;
+        e.mark = DELETED;
         this._numDel++;
       }
-      this._live--;
       if (this._observer !== null) this._observer.onWaitFdsChanged(this);
       return 1;
     }
@@ -245,7 +253,7 @@ export class WaitContext {
     if (this._freed) return;
     let failure: { error: unknown } | null = null;
     for (let e = this._head; e !== null; e = e.next) {
-      if (e.deleted || e.cleanup === null) continue;
+      if (e.mark === DELETED || e.cleanup === null) continue;
       try {
         e.cleanup(this, e.key, e.fd, e.customData);
       } catch (error) {
@@ -254,7 +262,7 @@ export class WaitContext {
     }
     this._freed = true;
     this._head = null;
-    this._numAdd = this._numDel = this._live = 0;
+    this._numAdd = this._numDel = 0;
     this._callback = null;
     this._callbackArg = undefined;
     if (failure !== null) throw failure.error;
@@ -262,7 +270,7 @@ export class WaitContext {
 
   /** @internal The newest live entry under `key`. */
   _find(key: unknown): WaitEntry | null {
-    for (let e = this._head; e !== null; e = e.next) if (!e.deleted && e.key === key) return e;
+    for (let e = this._head; e !== null; e = e.next) if (e.mark !== DELETED && e.key === key) return e;
     return null;
   }
 
@@ -271,9 +279,9 @@ export class WaitContext {
     let a = 0;
     let d = 0;
     for (let e = this._head; e !== null; e = e.next) {
-      if (e.added) {
-        if (added !== null && !e.deleted) added[a++] = e.fd;
-      } else if (e.deleted && deleted !== null) deleted[d++] = e.fd;
+      if (e.mark === ADDED) {
+        if (added !== null) added[a++] = e.fd;
+      } else if (e.mark === DELETED && deleted !== null) deleted[d++] = e.fd;
     }
   }
 
@@ -282,12 +290,12 @@ export class WaitContext {
     if (this._numAdd === 0 && this._numDel === 0) return;
     let prev: WaitEntry | null = null;
     for (let e = this._head; e !== null; e = e.next) {
-      if (e.deleted) {
+      if (e.mark === DELETED) {
         if (prev === null) this._head = e.next;
         else prev.next = e.next;
         continue;
       }
-      e.added = false;
+      e.mark = 0;
       prev = e;
     }
     this._numAdd = this._numDel = 0;

@@ -29,8 +29,6 @@ export interface WaitSignalListener {
  * ```
  */
 export class WaitSignal {
-  /** Whether the signal is readable (notified and not yet cleared). */
-  readable = false;
   /** How many times {@link WaitSignal.notify} was called since the last {@link WaitSignal.clear}. */
   count = 0;
   /** @internal The first listener; most signals have at most one. */
@@ -38,11 +36,14 @@ export class WaitSignal {
   /** @internal Further listeners, rare. */
   _moreListeners: WaitSignalListener[] | null = null;
 
+  /** Whether the signal is readable (notified and not yet cleared). */
+  get readable(): boolean {
+    return this.count > 0;
+  }
+
   /** Make the signal readable and wake whoever waits on it. Calling it again adds to {@link WaitSignal.count}. */
   notify(): void {
-    this.count++;
-    if (this.readable) return;
-    this.readable = true;
+    if (this.count++ > 0) return;
     const first = this._listener;
     const more = this._moreListeners;
     const rest = more !== null && more.length > 0 ? more.slice() : null; // listeners remove themselves
@@ -57,7 +58,6 @@ export class WaitSignal {
    */
   clear(): number {
     const n = this.count;
-    this.readable = false;
     this.count = 0;
     return n;
   }

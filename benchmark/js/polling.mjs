@@ -3,9 +3,10 @@
 // Runs JOBS jobs on one JobLoop whose bodies pause with nothing to watch and no
 // callback expected, so the loop retries them on its backoff timer.  After
 // SETTLE seconds (backoff at its cap) it measures process CPU time
-// (process.cpuUsage) over SECONDS with nothing ready.  Then it makes every job
-// ready at one instant and records how long each took to notice: the wake-up
-// latency at the cap.
+// (process.cpuUsage) over SECONDS with nothing ready.  Then it makes the jobs
+// ready one batch at a time, spread over about 100 ms so that the instants fall
+// at every phase of the polling timer, and records how long each job took to
+// notice: the wake-up latency at the cap.
 //
 // Usage: node polling.mjs JOBS SETTLE SECONDS
 // Prints one JSON line: {"cpu_percent":..., "latency_ms_median":..., ...}
@@ -16,20 +17,20 @@ const jobs = Number(process.argv[2] ?? 1000);
 const settle = Number(process.argv[3] ?? 1.5);
 const seconds = Number(process.argv[4] ?? 3);
 const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
-let ready = false;
+const readyAt = new Array(jobs).fill(Infinity); // when job i was made ready
 let resumes = 0;
 
-function* body() {
+function* body(i) {
   for (;;) {
     yield* pauseJob();
     resumes++;
-    if (ready) return performance.now();
+    if (readyAt[i] !== Infinity) return performance.now() - readyAt[i];
   }
 }
 
 ASYNC_init_thread(0, 0);
 const loop = new JobLoop();
-const runs = Array.from({ length: jobs }, () => loop.run(body));
+const runs = Array.from({ length: jobs }, (_, i) => loop.run(body, i));
 await sleep(settle);
 
 const resumes0 = resumes;
@@ -42,9 +43,11 @@ const idleResumes = resumes - resumes0;
 
 // Polling timers do not keep the process alive; this interval does meanwhile.
 const keepAlive = setInterval(() => {}, 1000);
-const readyAt = performance.now();
-ready = true;
-const latencies = (await Promise.all(runs)).map((t) => t - readyAt).sort((a, b) => a - b);
+for (let i = 0; i < jobs; i += 10) {
+  for (let k = i; k < Math.min(jobs, i + 10); k++) readyAt[k] = performance.now();
+  await sleep(0.001);
+}
+const latencies = (await Promise.all(runs)).sort((a, b) => a - b);
 clearInterval(keepAlive);
 await loop.close();
 console.log(JSON.stringify({

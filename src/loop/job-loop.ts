@@ -10,7 +10,7 @@ import { getCurrentJob } from '../current-job.js';
 import type { JobBody } from '../job.js';
 import { startJob, throwIntoJob } from '../start-job.js';
 import { JobStatus, WaitStatus } from '../status.js';
-import { WaitContext } from '../wait-context.js';
+import { isLiveEntry, WaitContext } from '../wait-context.js';
 import { WaitSignal } from '../wait-signal.js';
 import { resolveOptions, type JobLoopOptions, type ResolvedJobLoopOptions } from './job-loop-options.js';
 import { DONE, engineCallback, LoopRun, PAUSED, QUEUED, READY, RUNNING, WAITING_JOB, type RunOwner, type WakeReason } from './loop-run.js';
@@ -357,7 +357,7 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
   private armAll(run: LoopRun): boolean {
     const armed = run.armed;
     for (let e = run.ctx._head; e !== null; e = e.next) {
-      if (e.deleted) continue;
+      if (!isLiveEntry(e)) continue;
       const h = e.fd;
       if (armed.length > 0 && armed.includes(h)) continue;
       const adapter = adapterFor(h);
