@@ -25,6 +25,10 @@ class FdEntry {
 
 const { EBADF } = constants.errno;
 const entries = new Map<number, FdEntry>();
+/** Entries that lost their last waiter this turn: closed at its end unless re-armed. */
+const idle: FdEntry[] = [];
+/** Scratch: the entries reported in the batch being delivered. */
+const fired: FdEntry[] = [];
 let watcher: FdWatcher | null = null;
 let spare: Waiter[] = [];
 let sweepScheduled = false;
@@ -47,11 +51,16 @@ function onReady(fds: Int32Array, errors: Int32Array, count: number): void {
     const err = errors[i]!;
     const error = err === 0 ? null : systemError(err, 'uv_poll');
     for (let j = 0; j < waiters.length; j++) waiters[j]!.onHandleReady(entry.fd, error);
-    waiters.length = 0;
+    while (waiters.length > 0) waiters.pop(); // keeps the backing store (`length = 0` would drop it)
     spare = waiters;
+    fired.push(entry);
   }
   drainReadyQueue(); // resume the woken jobs now, in this one crossing from native code
-  scheduleSweep();
+  while (fired.length > 0) {
+    const entry = fired.pop()!;
+    if (entry.waiters.length === 0) idle.push(entry); // not re-armed (yet: async bodies re-arm in microtasks)
+  }
+  if (idle.length > 0) scheduleSweep();
 }
 
 function updateRef(w: FdWatcher, entry: FdEntry): void {
@@ -71,10 +80,10 @@ function scheduleSweep(): void {
 /** Close the handles that no waiter re-armed during the turn. */
 function sweep(): void {
   sweepScheduled = false;
-  const w = watcher;
-  if (w === null) return;
-  for (const entry of entries.values()) {
-    if (entry.waiters.length > 0) continue;
+  const w = watcher!;
+  while (idle.length > 0) {
+    const entry = idle.pop()!;
+    if (entry.waiters.length > 0 || entries.get(entry.fd) !== entry) continue; // re-armed, or already gone
     entries.delete(entry.fd);
     w.forget(entry.fd);
   }
@@ -116,6 +125,7 @@ export const fdAdapter: WaitAdapter<number> = {
     const w = getWatcher();
     if (waiters.length === 0) {
       w.unwatch(fd);
+      idle.push(entry);
       scheduleSweep();
     } else updateRef(w, entry);
   },

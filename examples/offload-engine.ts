@@ -1,19 +1,21 @@
 /**
- * An "offload engine" shaped like a hardware crypto card: a fixed number of request slots, each
- * with its own completion eventfd, served by a pool of worker threads. The worker writes the
- * result into shared memory and signals the slot's eventfd with `notifyFd`; whoever waits on the
- * fd (a paused job) is woken by libuv, never by a JavaScript message. When every slot is busy,
+ * An "offload engine" shaped like a hardware crypto card: a fixed number of request slots in
+ * shared memory, each with its own completion eventfd, served by worker threads. Submitting
+ * writes the request into its slot and rings the worker's doorbell (`Atomics.notify`); the worker
+ * writes the result back and signals the slot's eventfd with `notifyFd`, which wakes the paused
+ * job through libuv. No JavaScript message is involved per request. When every slot is busy,
  * `submit` fails (the engine's EAGAIN) and `slotFree`, a level `WaitSignal`, tells waiters when
  * to try again.
  *
  * Used by offload-server.ts; not run on its own.
  */
 import { Worker } from 'node:worker_threads';
-import { closeFd, drainFd, eventfd, WaitSignal } from 'asyncjob';
+import { closeFd, drainFd, eventfd, select, WaitSignal } from 'asyncjob';
 
-/** Slot states, shared with the worker through `Atomics`. */
-export const FREE = 0, BUSY = 1, DONE = 2, FAILED = 3, ABANDONED = 4;
-export const KEY_LENGTH = 32;
+/** Slot states, shared with the workers through `Atomics`. */
+export const FREE = 0, BUSY = 1, DONE = 2, FAILED = 3;
+/** Per slot: the derived key's size, the room for password + salt, the Int32 request fields. */
+export const KEY_LENGTH = 32, INPUT_BYTES = 256, FIELDS = 4; // owner, iterations, password and salt lengths
 
 export interface OffloadEngineOptions {
   /** Worker threads. @default 2 */
@@ -29,49 +31,47 @@ export class OffloadEngine {
   readonly slotFree = new WaitSignal();
   readonly stats = { submitted: 0, full: 0, abandoned: 0 };
   /** Resolves when every worker has loaded (submitting earlier is fine, just slower). */
-  readonly ready: Promise<void>;
+  readonly ready: Promise<unknown>;
   private readonly fds: number[];
-  private readonly state: Int32Array;
-  private readonly keys: Uint8Array;
+  private readonly shm;
+  private readonly signalled: Uint8Array; // the slot's completion signal was consumed
   private readonly freeSlots: number[];
   private readonly workers: Worker[];
-  private readonly inFlight: number[];
-  private readonly slotWorker: number[];
+  private readonly closing = new AbortController();
+  private next = 0;
 
   constructor({ workers = 2, queueDepth = 16, execArgv }: OffloadEngineOptions = {}) {
+    const shared = (bytes: number) => new SharedArrayBuffer(bytes);
     this.fds = Array.from({ length: queueDepth }, () => eventfd());
-    this.state = new Int32Array(new SharedArrayBuffer(4 * queueDepth));
-    const keys = new SharedArrayBuffer(KEY_LENGTH * queueDepth);
-    this.keys = new Uint8Array(keys);
+    this.shm = {
+      state: new Int32Array(shared(4 * queueDepth)),
+      fields: new Int32Array(shared(4 * FIELDS * queueDepth)),
+      doorbells: new Int32Array(shared(4 * workers)),
+      input: new Uint8Array(shared(INPUT_BYTES * queueDepth)),
+      keys: new Uint8Array(shared(KEY_LENGTH * queueDepth)),
+    };
+    this.signalled = new Uint8Array(queueDepth);
     this.freeSlots = Array.from({ length: queueDepth }, (_, i) => queueDepth - 1 - i);
-    this.slotWorker = new Array<number>(queueDepth).fill(0);
-    this.inFlight = new Array<number>(workers).fill(0);
-    const workerData = { fds: this.fds, state: this.state.buffer, keys };
-    const ready: Promise<unknown>[] = [];
-    this.workers = Array.from({ length: workers }, () => {
-      const w = new Worker(new URL('./offload-worker.js', import.meta.url), { workerData, execArgv });
-      ready.push(new Promise((resolve, reject) => w.once('message', resolve).once('error', reject)));
-      w.on('message', (slot: number | 'ready') => slot !== 'ready' && this.reclaim(slot)); // abandoned slots
-      return w;
-    });
-    this.ready = Promise.all(ready).then(() => {});
+    this.workers = Array.from({ length: workers }, (_, id) => new Worker(new URL('./offload-worker.js', import.meta.url), { workerData: { id, fds: this.fds, ...this.shm }, execArgv }));
+    this.ready = Promise.all(this.workers.map((w) => new Promise((resolve, reject) => w.once('message', resolve).once('error', reject))));
     this.slotFree.notify();
   }
 
   /** Queue `pbkdf2(password, salt, iterations)`; returns the slot, or -1 when the engine is full. */
   submit(password: string, salt: string, iterations: number): number {
+    const pw = Buffer.from(password), s = Buffer.from(salt);
+    if (pw.length + s.length > INPUT_BYTES) throw new RangeError(`password + salt exceed ${INPUT_BYTES} bytes`);
     const slot = this.freeSlots.pop();
-    if (slot === undefined) {
-      this.stats.full++;
-      return -1;
-    }
+    if (slot === undefined) return this.stats.full++, -1;
     if (this.freeSlots.length === 0) this.slotFree.clear();
-    let w = 0; // the least busy worker
-    for (let i = 1; i < this.inFlight.length; i++) if (this.inFlight[i]! < this.inFlight[w]!) w = i;
-    this.inFlight[w]!++;
-    this.slotWorker[slot] = w;
-    Atomics.store(this.state, slot, BUSY);
-    this.workers[w]!.postMessage({ slot, password, salt, iterations });
+    const worker = this.next++ % this.workers.length;
+    this.shm.input.set(pw, slot * INPUT_BYTES);
+    this.shm.input.set(s, slot * INPUT_BYTES + pw.length);
+    this.shm.fields.set([worker, iterations, pw.length, s.length], slot * FIELDS);
+    this.signalled[slot] = 0;
+    Atomics.store(this.shm.state, slot, BUSY); // publishes the request
+    Atomics.add(this.shm.doorbells, worker, 1);
+    Atomics.notify(this.shm.doorbells, worker); // ring the doorbell
     this.stats.submitted++;
     return slot;
   }
@@ -81,31 +81,34 @@ export class OffloadEngine {
     return this.fds[slot]!;
   }
 
-  /** The derived key of a completed slot (a copy), or throws if the work failed. */
-  result(slot: number): Buffer {
-    if (Atomics.load(this.state, slot) !== DONE) throw new Error(`engine: slot ${slot} failed`);
-    return Buffer.from(this.keys.subarray(slot * KEY_LENGTH, (slot + 1) * KEY_LENGTH));
+  /** Whether `slot` completed; consumes its completion signal (drains the eventfd) when it did. */
+  completed(slot: number): boolean {
+    if (this.signalled[slot] === 0 && drainFd(this.fds[slot]!) > 0) this.signalled[slot] = 1;
+    return this.signalled[slot] === 1;
   }
 
-  /** Give a slot back. If its work is still running (timeout, abort), the worker frees it later. */
+  /** The derived key of a completed slot (a copy); throws if the work failed. */
+  result(slot: number): Buffer {
+    if (Atomics.load(this.shm.state, slot) !== DONE) throw new Error(`engine: slot ${slot} failed`);
+    return Buffer.from(this.shm.keys.subarray(slot * KEY_LENGTH, (slot + 1) * KEY_LENGTH));
+  }
+
+  /** Give a slot back. If its work has not signalled yet (timeout, abort), reuse it once it has. */
   release(slot: number): void {
-    if (Atomics.compareExchange(this.state, slot, BUSY, ABANDONED) === BUSY) {
-      this.stats.abandoned++;
-      return;
-    }
-    drainFd(this.fds[slot]!); // completed: clear its signal in case the job did not get to
-    this.reclaim(slot);
+    if (this.signalled[slot] === 1) return this.reclaim(slot);
+    this.stats.abandoned++;
+    select([this.fds[slot]!], { signal: this.closing.signal }).then(() => (drainFd(this.fds[slot]!), this.reclaim(slot)), () => {});
   }
 
   private reclaim(slot: number): void {
-    Atomics.store(this.state, slot, FREE);
-    this.inFlight[this.slotWorker[slot]!]!--;
+    Atomics.store(this.shm.state, slot, FREE);
     this.freeSlots.push(slot);
     this.slotFree.notify();
   }
 
   /** Stop the workers and close the fds (after the jobs using them have settled). */
   async close(): Promise<void> {
+    this.closing.abort();
     await Promise.all(this.workers.map((w) => w.terminate()));
     for (const fd of this.fds) closeFd(fd);
   }

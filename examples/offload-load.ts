@@ -21,7 +21,7 @@ await fetch(`${warm.url}/offload?iterations=100000`).then((r) => r.text());
 await warm.close();
 
 const fdsBefore = fdCount();
-const server = await startOffloadServer({ workers: 2, queueDepth: 16 });
+const server = await startOffloadServer({ workers: 4, queueDepth: 16 });
 const rows: string[] = [];
 let failures = 0;
 for (const path of ['/offload?pw=load', '/baseline?pw=load']) {

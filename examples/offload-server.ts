@@ -11,7 +11,7 @@ import { pbkdf2 } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { drainFd, getCurrentJob, JobLoop, pauseJob } from 'asyncjob';
+import { getCurrentJob, JobLoop, pauseJob } from 'asyncjob';
 import { KEY_LENGTH, OffloadEngine, type OffloadEngineOptions } from './offload-engine.js';
 
 interface DeriveArgs { engine: OffloadEngine; password: string; salt: string; iterations: number }
@@ -28,12 +28,11 @@ export function* deriveJob({ engine, password, salt, iterations }: DeriveArgs): 
     ctx.clearWaitFd(FULL);
   }
   try {
-    const fd = engine.fd(slot);
-    ctx.setWaitFd(DONE, fd);
-    while (drainFd(fd) === 0) yield* pauseJob(); // readiness is a hint: check, else pause
+    ctx.setWaitFd(DONE, engine.fd(slot));
+    while (!engine.completed(slot)) yield* pauseJob(); // readiness is a hint: check, else pause
     return engine.result(slot).toString('hex');
   } finally {
-    engine.release(slot); // also on timeout: the engine takes the slot back when the work ends
+    engine.release(slot); // also on timeout: the engine reuses the slot when the work ends
   }
 }
 
@@ -51,7 +50,7 @@ export async function startOffloadServer(options: OffloadServerOptions = {}) {
   await engine.ready;
   const loop = new JobLoop();
   const answer = (res: ServerResponse, err: unknown, key?: string) => {
-    const code = err == null ? 200 : (err as Error).name === 'TimeoutError' ? 504 : 500;
+    const code = err == null ? 200 : (err as Error).name === 'TimeoutError' ? 504 : err instanceof RangeError ? 400 : 500;
     res.writeHead(code, { 'content-type': 'text/plain' }).end(err == null ? `${key}\n` : `${(err as Error).message}\n`);
   };
   const server = createServer((req, res) => {

@@ -289,7 +289,7 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
   private emitResume(run: LoopRun, reason: WakeReason): void {
     this.wakeups[reason]++;
     if (reason === 'poll') this.pollRetries++;
-    this.emit('resume', run.id, reason);
+    if (this.listenerCount('resume') > 0) this.emit('resume', run.id, reason); // emit() alone allocates
   }
 
   private afterSegment(run: LoopRun, status: number): void {
@@ -315,7 +315,7 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
 
   private onPause(run: LoopRun): void {
     this.watchPaused(run);
-    if (run.state !== DONE) this.emit('pause', run.id);
+    if (run.state !== DONE && this.listenerCount('pause') > 0) this.emit('pause', run.id);
   }
 
   /** The job paused: arm its handles, or wake it at once (error status, early callback, abort). */
@@ -381,12 +381,10 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
 
   private disarmAll(run: LoopRun): void {
     const armed = run.armed;
-    if (armed.length > 0) {
-        for (let i = 0; i < armed.length; i++) {
-        const h = armed[i];
-        adapterFor(h).disarm(h as never, run);
-      }
-      armed.length = 0;
+    // pop(), not `length = 0`: that would drop the array's backing store, and a pause would allocate
+    while (armed.length > 0) {
+      const h = armed.pop();
+      adapterFor(h).disarm(h as never, run);
     }
     if (run.ctx._observer === run) run.ctx._observer = null;
     if (run.pollIndex >= 0) this.poller.remove(run);
@@ -518,7 +516,7 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
       }
     }
     this.runs.delete(run);
-    this.emit('settle', run.id, ok && !run.aborted);
+    if (this.listenerCount('settle') > 0) this.emit('settle', run.id, ok && !run.aborted);
     if (run.aborted) run.reject(run.abortReason);
     else if (ok) run.resolve(value);
     else run.reject(value);

@@ -52,7 +52,7 @@ export function drainReadyQueue(): void {
           });
         }
       }
-      batch.length = 0;
+      while (batch.length > 0) batch.pop(); // keeps the backing store (`length = 0` would drop it)
       spare = batch;
     }
   } finally {
