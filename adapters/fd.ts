@@ -11,7 +11,7 @@
 import { constants } from 'node:os';
 import { drainReadyQueue } from '../src/loop/ready-queue.js';
 import { ARMED, type WaitAdapter, type Waiter } from '../src/loop/wait-adapter.js';
-import { getFdWatcher, systemError, type FdWatcher } from './native.js';
+import { getFdWatcher, isFdReadable, systemError, type FdWatcher } from './native.js';
 
 /** @internal The waiters of one fd. */
 class FdEntry {
@@ -129,8 +129,12 @@ export const fdAdapter: WaitAdapter<number> = {
       scheduleSweep();
     } else updateRef(w, entry);
   },
-  readableNow(): boolean {
-    return false; // only the native watch can tell
+  readableNow(fd: number): boolean {
+    try {
+      return isFdReadable(fd); // one poll(2): used by select, never on the pause path
+    } catch {
+      return false;
+    }
   },
 };
 

@@ -9,5 +9,5 @@ import { streamAdapter } from './stream.js';
 
 registerAdapters({ fd: fdAdapter, stream: streamAdapter, signal: signalAdapter });
 
-export { pipe, socketpair, eventfd, notifyFd, drainFd, closeFd } from './native.js';
+export { pipe, socketpair, eventfd, notifyFd, drainFd, closeFd, isFdReadable } from './native.js';
 export { watchedFdCount } from './fd.js';

@@ -51,6 +51,7 @@ interface NativeBinding {
   notify(fd: number): number
   drain(fd: number): number
   close(fd: number): number
+  readable(fd: number): number
 }
 
 const ADDON = path.join('build', 'Release', 'asyncjob_native.node')
@@ -408,4 +409,18 @@ export function closeFd(fd: number): void {
   if (!isFd(fd)) throw fdArgError(fd)
   const r = binding.close(fd)
   if (r !== 0) throw systemError(r, 'close')
+}
+
+/**
+ * Whether `fd` is readable right now (or hung up, or in error), asked with a
+ * zero-timeout `poll(2)`: never blocks, reads nothing. Readiness is a hint:
+ * it may change before you act on it.
+ * @throws TypeError / RangeError for a bad `fd` argument; a system error
+ *   (`syscall: 'poll'`), e.g. `EBADF` for a closed fd.
+ */
+export function isFdReadable(fd: number): boolean {
+  if (!isFd(fd)) throw fdArgError(fd)
+  const r = binding.readable(fd)
+  if (r < 0) throw systemError(r, 'poll')
+  return r === 1
 }

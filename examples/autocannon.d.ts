@@ -22,6 +22,10 @@ declare module 'autocannon' {
     '2xx': number;
     duration: number;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** A running load test: awaitable, and emits 'response' for each response. */
+  interface Instance extends PromiseLike<Result> {
+    on(event: 'response', listener: () => void): this;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

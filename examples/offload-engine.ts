@@ -39,6 +39,7 @@ export class OffloadEngine {
   private readonly workers: Worker[];
   private readonly closing = new AbortController();
   private next = 0;
+  private readonly toRing: number[] = [];
 
   constructor({ workers = 2, queueDepth = 16, execArgv }: OffloadEngineOptions = {}) {
     const shared = (bytes: number) => new SharedArrayBuffer(bytes);
@@ -46,7 +47,7 @@ export class OffloadEngine {
     this.shm = {
       state: new Int32Array(shared(4 * queueDepth)),
       fields: new Int32Array(shared(4 * FIELDS * queueDepth)),
-      doorbells: new Int32Array(shared(4 * workers)),
+      doorbells: new Int32Array(shared(4 * 2 * workers)), // a counter per worker, then "asleep" flags
       input: new Uint8Array(shared(INPUT_BYTES * queueDepth)),
       keys: new Uint8Array(shared(KEY_LENGTH * queueDepth)),
     };
@@ -70,11 +71,21 @@ export class OffloadEngine {
     this.shm.fields.set([worker, iterations, pw.length, s.length], slot * FIELDS);
     this.signalled[slot] = 0;
     Atomics.store(this.shm.state, slot, BUSY); // publishes the request
-    Atomics.add(this.shm.doorbells, worker, 1);
-    Atomics.notify(this.shm.doorbells, worker); // ring the doorbell
+    if (this.toRing.length === 0) setImmediate(this.ringDoorbells);
+    this.toRing.push(worker);
     this.stats.submitted++;
     return slot;
   }
+
+  /** Ring once per event-loop turn for all the requests of the turn: waking a thread is dear. */
+  private readonly ringDoorbells = () => {
+    const bells = this.shm.doorbells;
+    for (const worker of new Set(this.toRing)) {
+      Atomics.add(bells, worker, 1);
+      if (Atomics.load(bells, this.workers.length + worker) === 1) Atomics.notify(bells, worker); // asleep
+    }
+    this.toRing.length = 0;
+  };
 
   /** The eventfd that becomes readable when `slot` completes. */
   fd(slot: number): number {

@@ -27,10 +27,13 @@ function derive(slot: number): void {
   notifyFd(fds[slot]!); // last: once the job has seen it, the slot is the engine's again
 }
 
+const asleep = doorbells.length / 2 + id;
 parentPort!.postMessage('ready');
 for (let seen = Atomics.load(doorbells, id); ; seen = Atomics.load(doorbells, id)) {
   for (let slot = 0; slot < fds.length; slot++) {
     if (Atomics.load(state, slot) === BUSY && Atomics.load(fields, slot * FIELDS) === id) derive(slot);
   }
+  Atomics.store(doorbells, asleep, 1);
   Atomics.wait(doorbells, id, seen); // returns at once if rung since `seen` was read
+  Atomics.store(doorbells, asleep, 0);
 }

@@ -380,6 +380,16 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
 }
 
 
+static napi_value js_readable(napi_env env, napi_callback_info info) {
+  binding_t* b;
+  int32_t fd;
+
+  if (!arg_ints(env, info, 1, &fd, &b))
+    return NULL;
+  return to_int(env, fdo_readable(fd));
+}
+
+
 /* ---- module ------------------------------------------------------------- */
 
 NAPI_MODULE_INIT() {
@@ -400,6 +410,7 @@ NAPI_MODULE_INIT() {
     FN("notify", js_notify),
     FN("drain", js_drain),
     FN("close", js_close),
+    FN("readable", js_readable),
 #undef FN
   };
   size_t i;

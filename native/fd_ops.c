@@ -271,3 +271,20 @@ int fdo_drain(int fd, uint64_t* out) {
     return fdo__read_counter(fd, out);
   return fdo__read_bytes(fd, info.blocking, out);
 }
+
+int fdo_readable(int fd) {
+  struct pollfd p;
+  int r;
+
+  p.fd = fd;
+  p.events = POLLIN;
+  p.revents = 0;
+  do
+    r = poll(&p, 1, 0);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return -errno;
+  if (p.revents & POLLNVAL)
+    return UV_EBADF;
+  return r > 0 ? 1 : 0;
+}

@@ -46,4 +46,9 @@ int fdo_drain(int fd, uint64_t* out);
 /* close(2); EINTR counts as closed (Linux always releases the fd). */
 int fdo_close(int fd);
 
+/* Whether fd is readable now (or hung up / in error): poll(2) with a zero
+ * timeout, never blocks, reads nothing. 1 or 0, or a negative UV_E* error
+ * (UV_EBADF for a closed fd). */
+int fdo_readable(int fd);
+
 #endif /* ASYNCJOB_FD_OPS_H */

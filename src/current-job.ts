@@ -48,3 +48,12 @@ export function syncJob(): Job | null {
 export function runWithToken<T>(token: AsyncRun, body: (args: unknown) => T, args: unknown): T {
   return (storage ??= new AsyncLocalStorage<AsyncRun>()).run(token, body, args);
 }
+
+/**
+ * @internal Call `fn` outside every job's async context: work scheduled from inside an async
+ * body (a `setImmediate`, a timer) inherits that job's context, and must not pass for it.
+ */
+export function outsideJobs(fn: () => void): void {
+  if (storage === null) fn();
+  else storage.exit(fn);
+}

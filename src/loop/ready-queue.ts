@@ -5,6 +5,8 @@
  * or in a `setImmediate`.
  */
 
+import { outsideJobs } from '../current-job.js';
+
 /** Something the queue resumes. */
 export interface Resumable {
   /** Resume now; called from the top of the stack. */
@@ -31,7 +33,7 @@ export function enqueueResume(item: Resumable): void {
 
 function drainFromImmediate(): void {
   scheduled = false;
-  drainReadyQueue();
+  outsideJobs(drainReadyQueue); // the immediate may have been scheduled from inside an async job
 }
 
 /** Resume everything queued (and whatever those resumes queue in turn, in later rounds). */

@@ -36,7 +36,7 @@ export interface WaitAdapter<H> {
   arm(handle: H, waiter: Waiter): number;
   /** Stop watching `handle` for `waiter`; a no-op if it is not armed. */
   disarm(handle: H, waiter: Waiter): void;
-  /** Whether `handle` is readable now, where that can be known without a system call (else `false`). */
+  /** Whether `handle` is readable now (for an fd: one zero-timeout `poll`); `false` when it cannot tell. */
   readableNow(handle: H): boolean;
 }
 

@@ -163,8 +163,8 @@ t.test('offload-server runs standalone and stops on SIGINT', async (t) => {
 t.test('offload-load runs autocannon against both paths with no errors and no fd leak', async (t) => {
   const r = await run('offload-load', ['600', '20']);
   exitsCleanly(t, r);
-  t.match(r.stdout, /\/offload\?pw=load +\d+ req\/s +600 ok {2}0 errors/);
-  t.match(r.stdout, /\/baseline\?pw=load +\d+ req\/s +600 ok {2}0 errors/);
+  t.match(r.stdout, /\n\/offload +\d+ req\/s +600 ok {2}0 errors/);
+  t.match(r.stdout, /\n\/baseline +\d+ req\/s +600 ok {2}0 errors/);
   const m = /open fds: (\d+) before, (\d+) after close/.exec(r.stdout);
   t.ok(m && m[1] === m[2], 'same fd count before and after');
 });

@@ -145,7 +145,9 @@ t.test('select - handles already readable at the call are reported at once (sign
   t.same(await select([ended]), [ended], 'an ended stream is readable');
 });
 
-t.test('select - every readable handle is reported, fds included, when another handle is readable at once', async (t) => {
+t.test(
+  'select - every readable handle is reported, fds included, when another handle is readable at once',
+  async (t) => {
   const [r, w] = pipe();
   t.teardown(() => (closeFd(r), closeFd(w)));
   const sig = new WaitSignal();
@@ -153,7 +155,8 @@ t.test('select - every readable handle is reported, fds included, when another h
   sig.notify();
   t.same(await select([r, sig]), [r, sig], 'the readable fd is in the result too');
   drainFd(r);
-});
+  },
+);
 
 t.test('select - several selects on one fd share one watch and all resolve', async (t) => {
   const fd = eventfd();
