@@ -99,15 +99,19 @@ export const fdAdapter: WaitAdapter<number> = {
       entry = new FdEntry(fd);
       entries.set(fd, entry);
     }
-    if (entry.waiters.length === 0) {
-      try {
-        w.watch(fd);
-      } catch (error) {
+    if (entry.waiters.includes(waiter)) return ARMED;
+    // A further waiter re-arms too (one syscall): the owner may have closed the fd and its number
+    // may now denote a new file, which the native side re-validates only when arming.
+    if (entry.waiters.length > 0) w.unwatch(fd);
+    try {
+      w.watch(fd);
+    } catch (error) {
+      if (entry.waiters.length === 0) {
         entries.delete(fd);
         w.forget(fd);
-        throw error;
       }
-    } else if (entry.waiters.includes(waiter)) return ARMED;
+      throw error;
+    }
     entry.waiters.push(waiter);
     if (waiter.keepAlive) entry.keepAlive++;
     updateRef(w, entry);

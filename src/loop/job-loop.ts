@@ -304,7 +304,7 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
         run.started = false;
         run.state = WAITING_JOB;
         this.waitingForJob.push(run);
-        this.schedulePoll(run);
+        this.schedulePoll(run, true);
         return;
       default: {
         const err = takeLastError();
@@ -350,7 +350,7 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
     }
     if (!this.armAll(run)) return;
     ctx._observer = run;
-    if (status === WaitStatus.EAGAIN || (run.armed.length === 0 && status !== WaitStatus.OK)) this.schedulePoll(run);
+    if (needsPolling(run)) this.schedulePoll(run, true);
   }
 
   /** Arm every live handle of the run's context; false if the run was woken instead. */
@@ -403,9 +403,12 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
     this.wake(run, 'error');
   }
 
-  private schedulePoll(run: LoopRun): void {
+  /** Retry the run on the polling timer; `backoff`: one more retry without progress (else keep the delay). */
+  private schedulePoll(run: LoopRun, backoff: boolean): void {
     const o = this._options;
-    let delay = run.pollDelay === 0 ? o.pollInitialDelay : Math.min(o.pollMaxDelay, run.pollDelay * o.pollFactor);
+    let delay = run.pollDelay;
+    if (delay === 0) delay = o.pollInitialDelay;
+    else if (backoff) delay = Math.min(o.pollMaxDelay, delay * o.pollFactor);
     run.pollDelay = delay;
     if (o.pollJitter > 0) delay = Math.min(o.pollMaxDelay, delay * (1 + o.pollJitter * (2 * Math.random() - 1)));
     this.poller.add(run, delay);
@@ -425,11 +428,10 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
   /** @internal The paused run's context changed: watch the new set. */
   _onWaitFdsChanged(run: LoopRun): void {
     if (run.state !== PAUSED) return;
-    const polling = run.pollIndex >= 0;
     this.disarmAll(run);
     if (!this.armAll(run)) return;
     run.ctx._observer = run;
-    if (polling || (run.armed.length === 0 && run.ctx._status !== WaitStatus.OK)) this.schedulePoll(run);
+    if (needsPolling(run)) this.schedulePoll(run, false);
   }
 
   /** @internal The polling timer came for the run. */
@@ -539,6 +541,12 @@ function reasonOf(h: unknown): WakeReason {
   if (typeof h === 'number') return 'fd';
   if (h instanceof WaitSignal) return 'signal';
   return 'stream';
+}
+
+/** A paused run is polled when its engine said EAGAIN, or when it has nothing to watch and no callback is expected. */
+function needsPolling(run: LoopRun): boolean {
+  const status = run.ctx._status;
+  return status === WaitStatus.EAGAIN || (run.armed.length === 0 && status !== WaitStatus.OK);
 }
 
 function noop(): void {}
