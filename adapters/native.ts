@@ -29,91 +29,91 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import util from 'node:util'
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import util from 'node:util';
 
 /** The raw addon; every failure comes back as a negative errno. @internal */
 interface NativeBinding {
-  init(dispatch: FdReadyHandler): number
-  watch(fd: number): number
-  unwatch(fd: number): void
-  forget(fd: number): void
-  setRef(fd: number, ref: number): number
-  backend(): string
-  size(): number
-  armed(): number
-  pipe(): [number, number] | number
-  socketpair(): [number, number] | number
-  eventfd(initial: number): number
-  notify(fd: number): number
-  drain(fd: number): number
-  close(fd: number): number
-  readable(fd: number): number
+  init(dispatch: FdReadyHandler): number;
+  watch(fd: number): number;
+  unwatch(fd: number): void;
+  forget(fd: number): void;
+  setRef(fd: number, ref: number): number;
+  backend(): string;
+  size(): number;
+  armed(): number;
+  pipe(): [number, number] | number;
+  socketpair(): [number, number] | number;
+  eventfd(initial: number): number;
+  notify(fd: number): number;
+  drain(fd: number): number;
+  close(fd: number): number;
+  readable(fd: number): number;
 }
 
-const ADDON = path.join('build', 'Release', 'asyncjob_native.node')
+const ADDON = path.join('build', 'Release', 'asyncjob_native.node');
 
 function loadBinding(): NativeBinding {
-  const here = path.dirname(fileURLToPath(import.meta.url))
+  const here = path.dirname(fileURLToPath(import.meta.url));
   // Compiled: dist/adapters/native.js -> ../../build; from source:
   // adapters/native.ts -> ../build.
-  const compiled = path.resolve(here, '..', '..', ADDON)
-  const source = path.resolve(here, '..', ADDON)
-  const inDist = path.basename(path.dirname(here)) === 'dist'
-  const candidates = inDist ? [compiled, source] : [source, compiled]
-  const file = candidates.find((f) => existsSync(f))
+  const compiled = path.resolve(here, '..', '..', ADDON);
+  const source = path.resolve(here, '..', ADDON);
+  const inDist = path.basename(path.dirname(here)) === 'dist';
+  const candidates = inDist ? [compiled, source] : [source, compiled];
+  const file = candidates.find((f) => existsSync(f));
   if (file === undefined) {
     const err = new Error(
       `asyncjob: the native addon is not built (looked for ${candidates.join(', ')}); ` +
         'run `npm install` or `node scripts/build-native.mjs` in the package directory',
-    ) as NodeJS.ErrnoException
-    err.code = 'ERR_ASYNCJOB_NATIVE_NOT_BUILT'
-    throw err
+    ) as NodeJS.ErrnoException;
+    err.code = 'ERR_ASYNCJOB_NATIVE_NOT_BUILT';
+    throw err;
   }
-  return createRequire(import.meta.url)(file) as NativeBinding
+  return createRequire(import.meta.url)(file) as NativeBinding;
 }
 
-const binding: NativeBinding = loadBinding()
+const binding: NativeBinding = loadBinding();
 
 // ---- errors -------------------------------------------------------------
 
-type ArgError = (TypeError | RangeError) & { code: string }
+type ArgError = (TypeError | RangeError) & { code: string };
 
 function describe(value: unknown): string {
-  if (value === null || value === undefined) return `Received ${value}`
-  if (typeof value === 'function') return `Received function ${value.name || '<anonymous>'}`
-  if (typeof value === 'object') return `Received an instance of ${value.constructor?.name ?? 'Object'}`
-  if (typeof value === 'number' || typeof value === 'bigint') return `Received ${util.inspect(value)}`
-  return `Received type ${typeof value} (${util.inspect(value)})`
+  if (value === null || value === undefined) return `Received ${value}`;
+  if (typeof value === 'function') return `Received function ${value.name || '<anonymous>'}`;
+  if (typeof value === 'object') return `Received an instance of ${value.constructor?.name ?? 'Object'}`;
+  if (typeof value === 'number' || typeof value === 'bigint') return `Received ${util.inspect(value)}`;
+  return `Received type ${typeof value} (${util.inspect(value)})`;
 }
 
 function argTypeError(name: string, expected: string, value: unknown): ArgError {
-  const err = new TypeError(`The "${name}" argument must be ${expected}. ${describe(value)}`) as ArgError
-  err.code = 'ERR_INVALID_ARG_TYPE'
-  return err
+  const err = new TypeError(`The "${name}" argument must be ${expected}. ${describe(value)}`) as ArgError;
+  err.code = 'ERR_INVALID_ARG_TYPE';
+  return err;
 }
 
 function argRangeError(name: string, expected: string, value: unknown): ArgError {
-  const err = new RangeError(`The "${name}" argument must be ${expected}. ${describe(value)}`) as ArgError
-  err.code = 'ERR_OUT_OF_RANGE'
-  return err
+  const err = new RangeError(`The "${name}" argument must be ${expected}. ${describe(value)}`) as ArgError;
+  err.code = 'ERR_OUT_OF_RANGE';
+  return err;
 }
 
 /** The error for an fd argument that failed the fast check. */
 function fdArgError(value: unknown, name = 'fd'): ArgError {
-  if (typeof value !== 'number') return argTypeError(name, 'of type number', value)
-  return argRangeError(name, 'an integer >= 0 and <= 2147483647', value)
+  if (typeof value !== 'number') return argTypeError(name, 'of type number', value);
+  return argRangeError(name, 'an integer >= 0 and <= 2147483647', value);
 }
 
 /** Fast check: a non-negative int32. */
 function isFd(value: unknown): value is number {
-  return typeof value === 'number' && (value | 0) === value && value >= 0
+  return typeof value === 'number' && (value | 0) === value && value >= 0;
 }
 
-let errorMap: Map<number, [string, string]> | undefined
+let errorMap: Map<number, [string, string]> | undefined;
 
 /**
  * A Node-style system error for a negative errno: `code` (`'EBADF'`), `errno`
@@ -121,16 +121,16 @@ let errorMap: Map<number, [string, string]> | undefined
  * `EBADF: bad file descriptor, uv_poll_init`.
  */
 export function systemError(errno: number, syscall: string): NodeJS.ErrnoException {
-  errorMap ??= util.getSystemErrorMap()
-  const entry = errorMap.get(errno)
-  const code = entry?.[0] ?? util.getSystemErrorName(errno)
-  const description = entry?.[1] ?? 'unknown error'
-  const err = new Error(`${code}: ${description}, ${syscall}`) as NodeJS.ErrnoException
-  err.errno = errno
-  err.code = code
-  err.syscall = syscall
-  Error.captureStackTrace?.(err, systemError)
-  return err
+  errorMap ??= util.getSystemErrorMap();
+  const entry = errorMap.get(errno);
+  const code = entry?.[0] ?? util.getSystemErrorName(errno);
+  const description = entry?.[1] ?? 'unknown error';
+  const err = new Error(`${code}: ${description}, ${syscall}`) as NodeJS.ErrnoException;
+  err.errno = errno;
+  err.code = code;
+  err.syscall = syscall;
+  Error.captureStackTrace?.(err, systemError);
+  return err;
 }
 
 // ---- the watcher ---------------------------------------------------------
@@ -147,16 +147,16 @@ export function systemError(errno: number, syscall: string): NodeJS.ErrnoExcepti
  * becomes an `'uncaughtException'`.
  */
 export interface FdReadyHandler {
-  (fds: Int32Array, errors: Int32Array, count: number): void
+  (fds: Int32Array, errors: Int32Array, count: number): void;
 }
 
-const CONSTRUCT = Symbol('FdWatcher')
-let current: FdWatcher | null = null
+const CONSTRUCT = Symbol('FdWatcher');
+let current: FdWatcher | null = null;
 
 /** Calls the singleton's handler; created once, never per call. */
 function dispatch(fds: Int32Array, errors: Int32Array, count: number): void {
-  const handler = current?.onReady
-  if (handler) handler(fds, errors, count)
+  const handler = current?.onReady;
+  if (handler) handler(fds, errors, count);
 }
 
 /**
@@ -189,17 +189,17 @@ export class FdWatcher {
    * are dropped (the watches still disarm).
    * @default null
    */
-  onReady: FdReadyHandler | null = null
+  onReady: FdReadyHandler | null = null;
 
   /** @internal Use {@link getFdWatcher}. */
   constructor(token?: symbol) {
     if (token !== CONSTRUCT) {
-      const err = new TypeError('Illegal constructor: use getFdWatcher()') as ArgError
-      err.code = 'ERR_ILLEGAL_CONSTRUCTOR'
-      throw err
+      const err = new TypeError('Illegal constructor: use getFdWatcher()') as ArgError;
+      err.code = 'ERR_ILLEGAL_CONSTRUCTOR';
+      throw err;
     }
-    const r = binding.init(dispatch)
-    if (r < 0) throw systemError(r, 'uv_check_init')
+    const r = binding.init(dispatch);
+    if (r < 0) throw systemError(r, 'uv_check_init');
   }
 
   /**
@@ -223,9 +223,9 @@ export class FdWatcher {
    *   (`max_user_watches`), `EMFILE`, `ENOMEM`.
    */
   watch(fd: number): void {
-    if (!isFd(fd)) throw fdArgError(fd)
-    const r = binding.watch(fd)
-    if (r !== 0) throw systemError(r, this.#syscall())
+    if (!isFd(fd)) throw fdArgError(fd);
+    const r = binding.watch(fd);
+    if (r !== 0) throw systemError(r, this.#syscall());
   }
 
   /**
@@ -234,8 +234,8 @@ export class FdWatcher {
    * @throws TypeError / RangeError for a bad `fd` argument, as {@link FdWatcher.watch}.
    */
   unwatch(fd: number): void {
-    if (!isFd(fd)) throw fdArgError(fd)
-    binding.unwatch(fd)
+    if (!isFd(fd)) throw fdArgError(fd);
+    binding.unwatch(fd);
   }
 
   /**
@@ -246,8 +246,8 @@ export class FdWatcher {
    * @throws TypeError / RangeError for a bad `fd` argument, as {@link FdWatcher.watch}.
    */
   forget(fd: number): void {
-    if (!isFd(fd)) throw fdArgError(fd)
-    binding.forget(fd)
+    if (!isFd(fd)) throw fdArgError(fd);
+    binding.forget(fd);
   }
 
   /**
@@ -260,10 +260,10 @@ export class FdWatcher {
    *   `ERR_INVALID_ARG_TYPE` when `ref` is not a boolean.
    */
   setRef(fd: number, ref: boolean): void {
-    if (!isFd(fd)) throw fdArgError(fd)
-    if (typeof ref !== 'boolean') throw argTypeError('ref', 'of type boolean', ref)
-    const r = binding.setRef(fd, ref ? 1 : 0)
-    if (r !== 0) throw systemError(r, this.#syscall())
+    if (!isFd(fd)) throw fdArgError(fd);
+    if (typeof ref !== 'boolean') throw argTypeError('ref', 'of type boolean', ref);
+    const r = binding.setRef(fd, ref ? 1 : 0);
+    if (r !== 0) throw systemError(r, this.#syscall());
   }
 
   /**
@@ -272,22 +272,22 @@ export class FdWatcher {
    * (one libuv `uv_poll_t` per fd, on a dup of it).
    */
   get backend(): 'epoll' | 'uv_poll' {
-    return binding.backend() as 'epoll' | 'uv_poll'
+    return binding.backend() as 'epoll' | 'uv_poll';
   }
 
   /** What a failed watch reports as its `syscall`. */
   #syscall(): string {
-    return binding.backend() === 'epoll' ? 'epoll_ctl' : 'uv_poll_init'
+    return binding.backend() === 'epoll' ? 'epoll_ctl' : 'uv_poll_init';
   }
 
   /** Number of fds that have a handle (armed or not). */
   get size(): number {
-    return binding.size()
+    return binding.size();
   }
 
   /** Number of armed fds. */
   get armed(): number {
-    return binding.armed()
+    return binding.armed();
   }
 }
 
@@ -296,14 +296,14 @@ export class FdWatcher {
  * thread has its own; a terminated worker's watches are closed with it.
  */
 export function getFdWatcher(): FdWatcher {
-  return (current ??= new FdWatcher(CONSTRUCT))
+  return (current ??= new FdWatcher(CONSTRUCT));
 }
 
 // ---- fd helpers -------------------------------------------------------------
 
 function pair(r: [number, number] | number, syscall: string): [number, number] {
-  if (typeof r === 'number') throw systemError(r, syscall)
-  return r
+  if (typeof r === 'number') throw systemError(r, syscall);
+  return r;
 }
 
 /**
@@ -312,7 +312,7 @@ function pair(r: [number, number] | number, syscall: string): [number, number] {
  * @throws Error system error (`syscall: 'pipe2'`), e.g. `EMFILE`.
  */
 export function pipe(): [readFd: number, writeFd: number] {
-  return pair(binding.pipe(), 'pipe2')
+  return pair(binding.pipe(), 'pipe2');
 }
 
 /**
@@ -322,7 +322,7 @@ export function pipe(): [readFd: number, writeFd: number] {
  * @throws Error system error (`syscall: 'socketpair'`), e.g. `EMFILE`.
  */
 export function socketpair(): [number, number] {
-  return pair(binding.socketpair(), 'socketpair')
+  return pair(binding.socketpair(), 'socketpair');
 }
 
 /**
@@ -340,19 +340,19 @@ export function socketpair(): [number, number] {
  *   bad `initial`; a system error (`syscall: 'eventfd'`), e.g. `EMFILE`.
  */
 export function eventfd(initial = 0): number {
-  if (typeof initial !== 'number') throw argTypeError('initial', 'of type number', initial)
+  if (typeof initial !== 'number') throw argTypeError('initial', 'of type number', initial);
   if (!Number.isInteger(initial) || initial < 0 || initial > 0xffffffff)
-    throw argRangeError('initial', 'an integer >= 0 and <= 4294967295', initial)
+    throw argRangeError('initial', 'an integer >= 0 and <= 4294967295', initial);
   if (process.platform !== 'linux') {
     const err = new Error(
       `eventfd() is only available on Linux (not ${process.platform}); use pipe()`,
-    ) as NodeJS.ErrnoException
-    err.code = 'ERR_NOT_SUPPORTED'
-    throw err
+    ) as NodeJS.ErrnoException;
+    err.code = 'ERR_NOT_SUPPORTED';
+    throw err;
   }
-  const r = binding.eventfd(initial)
-  if (r < 0) throw systemError(r, 'eventfd')
-  return r
+  const r = binding.eventfd(initial);
+  if (r < 0) throw systemError(r, 'eventfd');
+  return r;
 }
 
 /**
@@ -369,9 +369,9 @@ export function eventfd(initial = 0): number {
  *   regular file or directory), …
  */
 export function notifyFd(fd: number): void {
-  if (!isFd(fd)) throw fdArgError(fd)
-  const r = binding.notify(fd)
-  if (r !== 0) throw systemError(r, 'write')
+  if (!isFd(fd)) throw fdArgError(fd);
+  const r = binding.notify(fd);
+  if (r !== 0) throw systemError(r, 'write');
 }
 
 /**
@@ -391,10 +391,10 @@ export function notifyFd(fd: number): void {
  *   (`syscall: 'read'`): `EBADF`, `EPERM` (regular file or directory), …
  */
 export function drainFd(fd: number): number {
-  if (!isFd(fd)) throw fdArgError(fd)
-  const r = binding.drain(fd)
-  if (r < 0) throw systemError(r, 'read')
-  return r
+  if (!isFd(fd)) throw fdArgError(fd);
+  const r = binding.drain(fd);
+  if (r < 0) throw systemError(r, 'read');
+  return r;
 }
 
 /**
@@ -406,9 +406,9 @@ export function drainFd(fd: number): number {
  *   (`syscall: 'close'`), e.g. `EBADF`.
  */
 export function closeFd(fd: number): void {
-  if (!isFd(fd)) throw fdArgError(fd)
-  const r = binding.close(fd)
-  if (r !== 0) throw systemError(r, 'close')
+  if (!isFd(fd)) throw fdArgError(fd);
+  const r = binding.close(fd);
+  if (r !== 0) throw systemError(r, 'close');
 }
 
 /**
@@ -419,8 +419,8 @@ export function closeFd(fd: number): void {
  *   (`syscall: 'poll'`), e.g. `EBADF` for a closed fd.
  */
 export function isFdReadable(fd: number): boolean {
-  if (!isFd(fd)) throw fdArgError(fd)
-  const r = binding.readable(fd)
-  if (r < 0) throw systemError(r, 'poll')
-  return r === 1
+  if (!isFd(fd)) throw fdArgError(fd);
+  const r = binding.readable(fd);
+  if (r < 0) throw systemError(r, 'poll');
+  return r === 1;
 }

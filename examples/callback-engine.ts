@@ -11,8 +11,14 @@ import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { JobLoop } from 'asyncjob';
 import {
-  ASYNC_get_current_job, ASYNC_get_wait_ctx, ASYNC_pause_job, ASYNC_STATUS_EAGAIN, ASYNC_STATUS_OK,
-  ASYNC_WAIT_CTX_get_callback, ASYNC_WAIT_CTX_set_status, type ASYNC_WAIT_CTX,
+  ASYNC_get_current_job,
+  ASYNC_get_wait_ctx,
+  ASYNC_pause_job,
+  ASYNC_STATUS_EAGAIN,
+  ASYNC_STATUS_OK,
+  ASYNC_WAIT_CTX_get_callback,
+  ASYNC_WAIT_CTX_set_status,
+  type ASYNC_WAIT_CTX,
 } from 'asyncjob/openssl';
 
 const engine = {
@@ -21,7 +27,8 @@ const engine = {
   cache: new Map<string, string>(),
   /** Start hashing `input` into `out.value`; false (status EAGAIN) when the engine is busy. */
   submit(ctx: ASYNC_WAIT_CTX, input: string, out: { value?: string }): boolean {
-    const callback = { value: null as ((arg: unknown) => number) | null }, arg = { value: undefined as unknown };
+    const callback = { value: null as ((arg: unknown) => number) | null },
+      arg = { value: undefined as unknown };
     if (!ASYNC_WAIT_CTX_get_callback(ctx, callback, arg)) throw new Error('no callback: run the job in a JobLoop');
     const done = (digest: string) => ((out.value = digest), callback.value!(arg.value));
     const cached = this.cache.get(input);
@@ -30,7 +37,7 @@ const engine = {
       done(cached); // synchronous completion: the callback runs before the job has paused
       return true;
     }
-    if (this.busy === this.capacity) return ASYNC_WAIT_CTX_set_status(ctx, ASYNC_STATUS_EAGAIN), false;
+    if (this.busy === this.capacity) return (ASYNC_WAIT_CTX_set_status(ctx, ASYNC_STATUS_EAGAIN), false);
     this.busy++;
     ASYNC_WAIT_CTX_set_status(ctx, ASYNC_STATUS_OK);
     setTimeout(() => {
@@ -52,7 +59,8 @@ function* hashJob(input: string): Generator<unknown, string> {
     eagain++;
     yield* ASYNC_pause_job(); // status EAGAIN: the loop polls, then we try again
   }
-  do yield* ASYNC_pause_job(); // status OK: resumed when the engine calls back (maybe already did)
+  do
+    yield* ASYNC_pause_job(); // status OK: resumed when the engine calls back (maybe already did)
   while (out.value === undefined);
   return `${input} -> ${out.value}${eagain ? ` after ${eagain} EAGAIN retries` : ''}`;
 }

@@ -13,9 +13,14 @@ import { Worker } from 'node:worker_threads';
 import { closeFd, drainFd, eventfd, select, WaitSignal } from 'asyncjob';
 
 /** Slot states, shared with the workers through `Atomics`. */
-export const FREE = 0, BUSY = 1, DONE = 2, FAILED = 3;
+export const FREE = 0,
+  BUSY = 1,
+  DONE = 2,
+  FAILED = 3;
 /** Per slot: the derived key's size, the room for password + salt, the Int32 request fields. */
-export const KEY_LENGTH = 32, INPUT_BYTES = 256, FIELDS = 4; // owner, iterations, password and salt lengths
+export const KEY_LENGTH = 32,
+  INPUT_BYTES = 256,
+  FIELDS = 4; // owner, iterations, password and salt lengths
 
 export interface OffloadEngineOptions {
   /** Worker threads. @default 2 */
@@ -53,17 +58,27 @@ export class OffloadEngine {
     };
     this.signalled = new Uint8Array(queueDepth);
     this.freeSlots = Array.from({ length: queueDepth }, (_, i) => queueDepth - 1 - i);
-    this.workers = Array.from({ length: workers }, (_, id) => new Worker(new URL('./offload-worker.js', import.meta.url), { workerData: { id, fds: this.fds, ...this.shm }, execArgv }));
-    this.ready = Promise.all(this.workers.map((w) => new Promise((resolve, reject) => w.once('message', resolve).once('error', reject))));
+    this.workers = Array.from(
+      { length: workers },
+      (_, id) =>
+        new Worker(new URL('./offload-worker.js', import.meta.url), {
+          workerData: { id, fds: this.fds, ...this.shm },
+          execArgv,
+        }),
+    );
+    this.ready = Promise.all(
+      this.workers.map((w) => new Promise((resolve, reject) => w.once('message', resolve).once('error', reject))),
+    );
     this.slotFree.notify();
   }
 
   /** Queue `pbkdf2(password, salt, iterations)`; returns the slot, or -1 when the engine is full. */
   submit(password: string, salt: string, iterations: number): number {
-    const pw = Buffer.from(password), s = Buffer.from(salt);
+    const pw = Buffer.from(password),
+      s = Buffer.from(salt);
     if (pw.length + s.length > INPUT_BYTES) throw new RangeError(`password + salt exceed ${INPUT_BYTES} bytes`);
     const slot = this.freeSlots.pop();
-    if (slot === undefined) return this.stats.full++, -1;
+    if (slot === undefined) return (this.stats.full++, -1);
     if (this.freeSlots.length === 0) this.slotFree.clear();
     const worker = this.next++ % this.workers.length;
     this.shm.input.set(pw, slot * INPUT_BYTES);
@@ -108,7 +123,10 @@ export class OffloadEngine {
   release(slot: number): void {
     if (this.signalled[slot] === 1) return this.reclaim(slot);
     this.stats.abandoned++;
-    select([this.fds[slot]!], { signal: this.closing.signal }).then(() => (drainFd(this.fds[slot]!), this.reclaim(slot)), () => {});
+    select([this.fds[slot]!], { signal: this.closing.signal }).then(
+      () => (drainFd(this.fds[slot]!), this.reclaim(slot)),
+      () => {},
+    );
   }
 
   private reclaim(slot: number): void {

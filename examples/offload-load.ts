@@ -22,18 +22,24 @@ await warm.close();
 
 const fdsBefore = fdCount();
 const server = await startOffloadServer({ workers: 4, queueDepth: 16 });
-for (const path of paths) await autocannon({ url: server.url + path, connections, amount: Math.max(connections, amount / 10) }); // JIT warm-up
+for (const path of paths)
+  await autocannon({ url: server.url + path, connections, amount: Math.max(connections, amount / 10) }); // JIT warm-up
 const rows: string[] = [];
 let failures = 0;
 for (const path of paths) {
   const t0 = performance.now();
   let last = t0; // autocannon only stops on its 1 s tick: time the responses themselves
-  const r = await autocannon({ url: server.url + path, connections, amount }).on('response', () => (last = performance.now()));
+  const r = await autocannon({ url: server.url + path, connections, amount }).on(
+    'response',
+    () => (last = performance.now()),
+  );
   const seconds = (last - t0) / 1000;
   const bad = r.errors + r.timeouts + r.non2xx;
   failures += bad + (r['2xx'] === amount ? 0 : 1);
   const name = path.slice(0, path.indexOf('?'));
-  rows.push(`${name.padEnd(10)} ${(r['2xx'] / seconds).toFixed(0).padStart(6)} req/s  ${String(r['2xx']).padStart(6)} ok  ${bad} errors  latency p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms`);
+  rows.push(
+    `${name.padEnd(10)} ${(r['2xx'] / seconds).toFixed(0).padStart(6)} req/s  ${String(r['2xx']).padStart(6)} ok  ${bad} errors  latency p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms`,
+  );
 }
 const s = server.loop.stats();
 const e = server.engine.stats;
@@ -41,8 +47,12 @@ await server.close();
 await new Promise((resolve) => setTimeout(resolve, 100)); // let closed client sockets go
 const fdsAfter = fdCount();
 
-console.log(`${amount} requests per path, ${connections} connections, pbkdf2 ${iterations} iterations, Node ${process.version}`);
+console.log(
+  `${amount} requests per path, ${connections} connections, pbkdf2 ${iterations} iterations, Node ${process.version}`,
+);
 for (const row of rows) console.log(row);
-console.log(`engine: ${e.submitted} jobs (warm-up included), full (EAGAIN) ${e.full} times; resumes ${JSON.stringify(s.wakeups)}`);
+console.log(
+  `engine: ${e.submitted} jobs (warm-up included), full (EAGAIN) ${e.full} times; resumes ${JSON.stringify(s.wakeups)}`,
+);
 console.log(`open fds: ${fdsBefore} before, ${fdsAfter} after close`);
 process.exitCode = failures === 0 && fdsAfter === fdsBefore ? 0 : 1;

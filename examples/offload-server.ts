@@ -14,7 +14,12 @@ import { pathToFileURL } from 'node:url';
 import { getCurrentJob, JobLoop, pauseJob } from 'asyncjob';
 import { KEY_LENGTH, OffloadEngine, type OffloadEngineOptions } from './offload-engine.js';
 
-interface DeriveArgs { engine: OffloadEngine; password: string; salt: string; iterations: number }
+interface DeriveArgs {
+  engine: OffloadEngine;
+  password: string;
+  salt: string;
+  iterations: number;
+}
 const FULL = Symbol('engine full');
 const DONE = Symbol('engine done');
 
@@ -50,7 +55,8 @@ export async function startOffloadServer(options: OffloadServerOptions = {}) {
   await engine.ready;
   const loop = new JobLoop();
   const answer = (res: ServerResponse, err: unknown, key?: string) => {
-    const code = err == null ? 200 : (err as Error).name === 'TimeoutError' ? 504 : err instanceof RangeError ? 400 : 500;
+    const code =
+      err == null ? 200 : (err as Error).name === 'TimeoutError' ? 504 : err instanceof RangeError ? 400 : 500;
     res.writeHead(code, { 'content-type': 'text/plain' }).end(err == null ? `${key}\n` : `${(err as Error).message}\n`);
   };
   const server = createServer((req, res) => {
@@ -59,7 +65,10 @@ export async function startOffloadServer(options: OffloadServerOptions = {}) {
     const n = Math.min(Number(url.searchParams.get('iterations')) || iterations, 10_000_000);
     if (url.pathname === '/offload') {
       const t = Number(url.searchParams.get('timeout')) || timeout;
-      loop.run(deriveJob, { engine, password, salt, iterations: n }, { timeout: t }).then((k) => answer(res, null, k), (e) => answer(res, e));
+      loop.run(deriveJob, { engine, password, salt, iterations: n }, { timeout: t }).then(
+        (k) => answer(res, null, k),
+        (e) => answer(res, e),
+      );
     } else if (url.pathname === '/baseline') {
       pbkdf2(password, salt, n, KEY_LENGTH, 'sha256', (e, k) => answer(res, e, k?.toString('hex')));
     } else res.writeHead(404).end('try /offload?pw=… or /baseline?pw=…\n');

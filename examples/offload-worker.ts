@@ -10,7 +10,13 @@ import { notifyFd } from 'asyncjob';
 import { BUSY, DONE, FAILED, FIELDS, INPUT_BYTES, KEY_LENGTH } from './offload-engine.js';
 
 const { id, fds, state, fields, doorbells, input, keys } = workerData as {
-  id: number; fds: number[]; state: Int32Array; fields: Int32Array; doorbells: Int32Array; input: Uint8Array; keys: Uint8Array;
+  id: number;
+  fds: number[];
+  state: Int32Array;
+  fields: Int32Array;
+  doorbells: Int32Array;
+  input: Uint8Array;
+  keys: Uint8Array;
 };
 
 function derive(slot: number): void {
@@ -18,7 +24,13 @@ function derive(slot: number): void {
   const at = slot * INPUT_BYTES;
   let outcome = DONE;
   try {
-    const key = pbkdf2Sync(input.slice(at, at + pwLength!), input.slice(at + pwLength!, at + pwLength! + saltLength!), iterations!, KEY_LENGTH, 'sha256');
+    const key = pbkdf2Sync(
+      input.slice(at, at + pwLength!),
+      input.slice(at + pwLength!, at + pwLength! + saltLength!),
+      iterations!,
+      KEY_LENGTH,
+      'sha256',
+    );
     keys.set(key, slot * KEY_LENGTH);
   } catch {
     outcome = FAILED;

@@ -48,12 +48,15 @@ const client = async (c: number) => {
   for (let i = 0; performance.now() - start < LOAD_MS; i++) await request(`user${c}-${i}`);
 };
 const tty = process.stdout.isTTY === true;
-const progress = setInterval(() => {
-  const s = server.loop.stats();
-  const line = `  ${((performance.now() - start) / 1000).toFixed(1)} s: ${latencies.length} ok, ${errors} errors, ${s.paused} jobs paused, ${s.watchedFds} fds watched`;
-  if (tty) process.stdout.write(`\r${line}  `);
-  else console.log(line);
-}, tty ? 100 : 1000);
+const progress = setInterval(
+  () => {
+    const s = server.loop.stats();
+    const line = `  ${((performance.now() - start) / 1000).toFixed(1)} s: ${latencies.length} ok, ${errors} errors, ${s.paused} jobs paused, ${s.watchedFds} fds watched`;
+    if (tty) process.stdout.write(`\r${line}  `);
+    else console.log(line);
+  },
+  tty ? 100 : 1000,
+);
 await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
 clearInterval(progress);
 if (tty) process.stdout.write('\n');
@@ -62,7 +65,9 @@ const seconds = (performance.now() - start) / 1000;
 const stats = server.loop.stats();
 const sorted = latencies.sort((a, b) => a - b);
 const pct = (p: number) => (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0).toFixed(1);
-const kinds = Object.entries(stats.wakeups).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+const kinds = Object.entries(stats.wakeups)
+  .filter(([, n]) => n > 0)
+  .map(([k, n]) => `${k} ${n}`);
 console.log(`  ${jobs} jobs (${(latencies.length / seconds).toFixed(0)} req/s, ${errors} errors), ${pauses} pauses`);
 console.log(`  resumes by kind: ${kinds.join(', ')}; engine full (EAGAIN) ${server.engine.stats.full} times`);
 console.log(`  latency p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms`);

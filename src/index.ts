@@ -27,4 +27,13 @@ export { type JobLoopOptions } from './loop/job-loop-options.js';
 export { type LoopTimers } from './loop/timers.js';
 export { type WakeReason } from './loop/loop-run.js';
 export { select, type SelectOptions } from './loop/select.js';
-export { pipe, socketpair, eventfd, notifyFd, drainFd, closeFd, isFdReadable, watchedFdCount } from '../adapters/index.js';
+export {
+  pipe,
+  socketpair,
+  eventfd,
+  notifyFd,
+  drainFd,
+  closeFd,
+  isFdReadable,
+  watchedFdCount,
+} from '../adapters/index.js';

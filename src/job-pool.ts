@@ -67,7 +67,9 @@ export function releaseJob(job: Job): void {
 
 /** How many job objects the thread's pool has built, and how many are idle (for diagnostics). */
 export function poolStats(): { max: number; created: number; idle: number } {
-  return pool === null ? { max: 0, created: 0, idle: 0 } : { max: pool.max, created: pool.created, idle: pool.idle.length };
+  return pool === null
+    ? { max: 0, created: 0, idle: 0 }
+    : { max: pool.max, created: pool.created, idle: pool.idle.length };
 }
 
 function checkSize(name: string, value: unknown): void {

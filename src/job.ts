@@ -12,12 +12,9 @@ export const PAUSED = 2;
 /** @internal The job is idle in a pool (finished, or never started). */
 export const STOPPING = 3;
 
-
 /** A job body: a generator function, an async function, or a plain function. */
 export type JobBody<R = unknown, A = unknown> =
-  | ((args: A) => Generator<unknown, R, unknown>)
-  | ((args: A) => PromiseLike<R>)
-  | ((args: A) => R);
+  ((args: A) => Generator<unknown, R, unknown>) | ((args: A) => PromiseLike<R>) | ((args: A) => R);
 
 /**
  * @internal One run of an async body: the token `getCurrentJob` finds across the body's awaits,

@@ -161,7 +161,12 @@ export function ASYNC_WAIT_CTX_set_wait_fd(
  *
  * @returns 1 and both outputs written, or 0 and outputs untouched
  */
-export function ASYNC_WAIT_CTX_get_fd(ctx: ASYNC_WAIT_CTX, key: unknown, fd: Ref<WaitFd>, customData: Ref<unknown>): 0 | 1 {
+export function ASYNC_WAIT_CTX_get_fd(
+  ctx: ASYNC_WAIT_CTX,
+  key: unknown,
+  fd: Ref<WaitFd>,
+  customData: Ref<unknown>,
+): 0 | 1 {
   const e = checkCtx(ctx)._find(key);
   if (e === null) return 0;
   fd.value = e.fd;
@@ -215,7 +220,11 @@ export function ASYNC_WAIT_CTX_clear_fd(ctx: ASYNC_WAIT_CTX, key: unknown): 0 | 
  *
  * @returns 1, or 0 if `ctx` is null or freed
  */
-export function ASYNC_WAIT_CTX_set_callback(ctx: ASYNC_WAIT_CTX | null, callback: WaitCallback | null, arg?: unknown): 0 | 1 {
+export function ASYNC_WAIT_CTX_set_callback(
+  ctx: ASYNC_WAIT_CTX | null,
+  callback: WaitCallback | null,
+  arg?: unknown,
+): 0 | 1 {
   if (ctx === null || ctx === undefined) return 0;
   return checkCtx(ctx).setCallback(callback, arg);
 }
@@ -225,7 +234,11 @@ export function ASYNC_WAIT_CTX_set_callback(ctx: ASYNC_WAIT_CTX | null, callback
  *
  * @returns 1 and both outputs written, or 0 (outputs untouched) if no callback is stored
  */
-export function ASYNC_WAIT_CTX_get_callback(ctx: ASYNC_WAIT_CTX, callback: Ref<WaitCallback | null>, arg: Ref<unknown>): 0 | 1 {
+export function ASYNC_WAIT_CTX_get_callback(
+  ctx: ASYNC_WAIT_CTX,
+  callback: Ref<WaitCallback | null>,
+  arg: Ref<unknown>,
+): 0 | 1 {
   const c = checkCtx(ctx);
   if (c.callback === null) return 0;
   callback.value = c.callback;

@@ -102,4 +102,3 @@ export function unblockPause(): void {
   const job = getCurrentJob();
   if (job !== null && job._blocked > 0) job._blocked--;
 }
-

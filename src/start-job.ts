@@ -15,7 +15,6 @@ import type { Ref } from './ref.js';
 const { ERR, NO_JOBS, PAUSE, FINISH } = JobStatus;
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor;
 
-
 /**
  * Start a job, or resume a paused one (`ASYNC_start_job` without the argument copy).
  *
@@ -112,7 +111,8 @@ export function start(
   job._blocked = 0;
   job._jobRef = jobRef;
   job._retRef = retRef;
-  if (body.constructor === GeneratorFunction) return startGenerator(job, body as (a: unknown) => Iterator<unknown>, args);
+  if (body.constructor === GeneratorFunction)
+    return startGenerator(job, body as (a: unknown) => Iterator<unknown>, args);
   return startOther(job, body as (a: unknown) => unknown, args);
 }
 
@@ -165,8 +165,15 @@ function startOther(job: Job, body: (a: unknown) => unknown, args: unknown): num
 }
 
 /** @internal Resume `job` (paused): with 1, or with `error` thrown at its pause point. */
-function resume(job: Job, jobRef: Ref<Job | null>, retRef: Ref<unknown> | null, error: unknown, throwing: boolean): number | Promise<number> {
-  if (job._state !== PAUSED) return fail(NO_CAUSE, 'ERR_R_PASSED_INVALID_ARGUMENT', 'The job handle does not denote a paused job');
+function resume(
+  job: Job,
+  jobRef: Ref<Job | null>,
+  retRef: Ref<unknown> | null,
+  error: unknown,
+  throwing: boolean,
+): number | Promise<number> {
+  if (job._state !== PAUSED)
+    return fail(NO_CAUSE, 'ERR_R_PASSED_INVALID_ARGUMENT', 'The job handle does not denote a paused job');
   job._state = RUNNING;
   job._jobRef = jobRef;
   job._retRef = retRef;
@@ -282,12 +289,17 @@ function nestedStart(): number {
 
 const NO_CAUSE = Symbol('no cause');
 
-function fail(cause: unknown, code: 'ASYNC_R_JOB_FAILED' | 'ERR_R_INTERNAL_ERROR' | 'ERR_R_PASSED_INVALID_ARGUMENT', message: string): number {
+function fail(
+  cause: unknown,
+  code: 'ASYNC_R_JOB_FAILED' | 'ERR_R_INTERNAL_ERROR' | 'ERR_R_PASSED_INVALID_ARGUMENT',
+  message: string,
+): number {
   pushError(new AsyncError(code, message, cause === NO_CAUSE ? undefined : { cause }));
   return ERR;
 }
 
 function checkRefs(jobRef: unknown, retRef: unknown): void {
   if (jobRef === null || typeof jobRef !== 'object') throw invalidArgType('job', 'a ref object ({ value })', jobRef);
-  if (retRef !== null && retRef !== undefined && typeof retRef !== 'object') throw invalidArgType('ret', 'a ref object ({ value }) or null', retRef);
+  if (retRef !== null && retRef !== undefined && typeof retRef !== 'object')
+    throw invalidArgType('ret', 'a ref object ({ value }) or null', retRef);
 }

@@ -206,7 +206,8 @@ export class WaitContext {
    * @throws TypeError if `callback` is neither a function nor `null`
    */
   setCallback(callback: WaitCallback | null, arg?: unknown): 0 | 1 {
-    if (callback !== null && typeof callback !== 'function') throw invalidArgType('callback', 'a function or null', callback);
+    if (callback !== null && typeof callback !== 'function')
+      throw invalidArgType('callback', 'a function or null', callback);
     if (this._freed) return refuseFreed();
     this._callback = callback;
     this._callbackArg = arg;
@@ -306,4 +307,3 @@ function refuseFreed(): 0 {
   pushError(new AsyncError('ERR_R_PASSED_INVALID_ARGUMENT', 'The wait context was freed'));
   return 0;
 }
-

@@ -6,7 +6,16 @@ import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep, setImmediate as immediate } from 'node:timers/promises';
-import { JobStatus, clearErrors, getCurrentJob, getError, pauseJob, startJob, type Job, type Ref } from '../src/index.js';
+import {
+  JobStatus,
+  clearErrors,
+  getCurrentJob,
+  getError,
+  pauseJob,
+  startJob,
+  type Job,
+  type Ref,
+} from '../src/index.js';
 
 const ref = <V>(value: V): Ref<V> => ({ value });
 const here = fileURLToPath(import.meta.url);
@@ -68,7 +77,7 @@ t.test('async body - sees its job after a pause and resume, and across awaits af
   for (const s of seen) t.equal(s, job);
 });
 
-t.test('a body that returns a thenable chain - the chain\'s callbacks see the job', async (t) => {
+t.test("a body that returns a thenable chain - the chain's callbacks see the job", async (t) => {
   const j = ref<Job | null>(null);
   const ret = ref<unknown>(null);
   let self: Job | null = null;
@@ -154,7 +163,7 @@ t.test('callbacks scheduled by an async job that fire after it finished see null
   t.equal(later, null);
 });
 
-t.test('another job sees itself, never the paused one; a paused job\'s callback may start a job', async (t) => {
+t.test("another job sees itself, never the paused one; a paused job's callback may start a job", async (t) => {
   const a = ref<Job | null>(null);
   let aSelf: Job | null = null;
   let startedFromCallback: number | Promise<number> | null = null;
@@ -284,7 +293,10 @@ t.test('generator jobs - a second generator job sees itself while the first is p
 t.test('plain body - sees its job during its one call', (t) => {
   const j = ref<Job | null>(null);
   const ret = ref<unknown>(null);
-  t.equal(startJob(j, null, ret, () => getCurrentJob()), JobStatus.FINISH);
+  t.equal(
+    startJob(j, null, ret, () => getCurrentJob()),
+    JobStatus.FINISH,
+  );
   t.ok(ret.value !== null);
   t.end();
 });

@@ -59,7 +59,10 @@ t.test('template - describes the received value', (t) => {
   t.equal(anonymous.name, '', 'fixture: really anonymous');
   t.equal(received(null), 'null');
   t.equal(received(undefined), 'type undefined (undefined)');
-  t.equal(received(function named() {}), 'function named');
+  t.equal(
+    received(function named() {}),
+    'function named',
+  );
   t.equal(received(anonymous), 'function <anonymous>');
   t.equal(received(class Foo {}), 'function Foo');
   t.equal(received({}), 'an instance of Object');
@@ -74,6 +77,10 @@ t.test('template - describes the received value', (t) => {
   t.equal(received(true), 'type boolean (true)');
   t.equal(received(NaN), 'type number (NaN)');
   t.equal(received(Symbol('s')), 'type symbol (Symbol(s))');
-  t.equal(/Received (.*)$/.exec(outOfRange('x', 'y', null).message)![1], 'null', 'outOfRange uses the same description');
+  t.equal(
+    /Received (.*)$/.exec(outOfRange('x', 'y', null).message)![1],
+    'null',
+    'outOfRange uses the same description',
+  );
   t.end();
 });

@@ -170,13 +170,13 @@ t.test('cleanupPool - drops the pool; the next start builds a fresh unlimited on
   t.not(fresh.value, oldJob, 'a new object');
   t.same(poolStats(), { max: 0, created: 1, idle: 0 });
   finish(t, old);
-  t.same(poolStats(), { max: 0, created: 1, idle: 0 }, 'the old pool\'s job is discarded when it finishes');
+  t.same(poolStats(), { max: 0, created: 1, idle: 0 }, "the old pool's job is discarded when it finishes");
   finish(t, fresh);
   t.same(poolStats(), { max: 0, created: 1, idle: 1 });
   t.end();
 });
 
-t.test('initPool - a replaced pool\'s paused job is never counted in the new pool', (t) => {
+t.test("initPool - a replaced pool's paused job is never counted in the new pool", (t) => {
   t.equal(initPool(1, 0), 1);
   const old = startPaused(t);
   t.equal(initPool(1, 0), 1, 'replace while a job is paused');

@@ -3,12 +3,20 @@
  * blockPause / unblockPause, and raw `yield` as a pause.
  */
 import t, { type Test } from 'tap';
-import { JobStatus, blockPause, clearErrors, pauseJob, startJob, unblockPause, type Job, type Ref } from '../src/index.js';
+import {
+  JobStatus,
+  blockPause,
+  clearErrors,
+  pauseJob,
+  startJob,
+  unblockPause,
+  type Job,
+  type Ref,
+} from '../src/index.js';
 
 const ref = <V>(value: V): Ref<V> => ({ value });
 
 t.afterEach(() => clearErrors());
-
 
 /** Drive a generator job to the end; returns how many times it paused. */
 function driveSync(t: Test, body: () => Generator<unknown, unknown, unknown>): { pauses: number; ret: unknown } {
@@ -157,12 +165,20 @@ t.test('blockPause - the count ends with the job: a later job pauses', async (t)
   await driveAsync(t, async () => {
     blockPause();
   });
-  t.equal(driveSync(t, function* () {
-    yield* pauseJob();
-  }).pauses, 1);
-  t.equal((await driveAsync(t, async () => {
-    await pauseJob();
-  })).pauses, 1);
+  t.equal(
+    driveSync(t, function* () {
+      yield* pauseJob();
+    }).pauses,
+    1,
+  );
+  t.equal(
+    (
+      await driveAsync(t, async () => {
+        await pauseJob();
+      })
+    ).pauses,
+    1,
+  );
 });
 
 t.test('a pause request created before blockPause and consumed after it does not pause (generator)', (t) => {

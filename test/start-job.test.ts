@@ -24,31 +24,57 @@ t.afterEach(() => clearErrors());
 
 t.test('startJob - args are passed as given: the same object, methods and closures work', async (t) => {
   let counter = 0;
-  const args = { bump: () => ++counter, nested: { fn() { return 'method'; } }, buf: new Uint8Array([1, 2]) };
+  const args = {
+    bump: () => ++counter,
+    nested: {
+      fn() {
+        return 'method';
+      },
+    },
+    buf: new Uint8Array([1, 2]),
+  };
   const seen: unknown[] = [];
   const ret = ref<unknown>(null);
   t.equal(
-    startJob(ref<Job | null>(null), null, ret, function* (a: typeof args) {
-      seen.push(a);
-      a.bump();
-      return a.nested.fn();
-    }, args),
+    startJob(
+      ref<Job | null>(null),
+      null,
+      ret,
+      function* (a: typeof args) {
+        seen.push(a);
+        a.bump();
+        return a.nested.fn();
+      },
+      args,
+    ),
     JobStatus.FINISH,
   );
   t.equal(ret.value, 'method');
   t.equal(
-    await startJob(ref<Job | null>(null), null, null, async (a: typeof args) => {
-      seen.push(a);
-      a.bump();
-    }, args),
+    await startJob(
+      ref<Job | null>(null),
+      null,
+      null,
+      async (a: typeof args) => {
+        seen.push(a);
+        a.bump();
+      },
+      args,
+    ),
     JobStatus.FINISH,
   );
   t.equal(
-    startJob(ref<Job | null>(null), null, null, (a: typeof args) => {
-      seen.push(a);
-      a.bump();
-      a.buf[0] = 9;
-    }, args),
+    startJob(
+      ref<Job | null>(null),
+      null,
+      null,
+      (a: typeof args) => {
+        seen.push(a);
+        a.bump();
+        a.buf[0] = 9;
+      },
+      args,
+    ),
     JobStatus.FINISH,
   );
   t.equal(seen.length, 3);
@@ -112,9 +138,16 @@ t.test('plain body - finishes in its one call with a number status', (t) => {
   const j = ref<Job | null>(null);
   const ret = ref<unknown>(null);
   const obj = { notAnIterator: true, next: 'not a function' };
-  t.equal(startJob(j, null, ret, () => obj), JobStatus.FINISH);
+  t.equal(
+    startJob(j, null, ret, () => obj),
+    JobStatus.FINISH,
+  );
   t.equal(ret.value, obj);
-  t.equal(startJob(j, null, null, () => 5), JobStatus.FINISH, 'a null result ref is fine');
+  t.equal(
+    startJob(j, null, null, () => 5),
+    JobStatus.FINISH,
+    'a null result ref is fine',
+  );
   t.equal(j.value, null);
   t.end();
 });
@@ -142,7 +175,10 @@ t.test('bound and wrapped generator functions are still generator bodies', (t) =
 
 t.test('startJob - argument errors throw TypeError; a freed ctx gives ERR', (t) => {
   const j = ref<Job | null>(null);
-  t.throws(() => startJob(null as unknown as Ref<Job | null>, null, null, () => 0), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+  t.throws(() => startJob(null as unknown as Ref<Job | null>, null, null, () => 0), {
+    name: 'TypeError',
+    code: 'ERR_INVALID_ARG_TYPE',
+  });
   t.throws(() => startJob(j, null, 5 as unknown as Ref<unknown>, () => 0), { code: 'ERR_INVALID_ARG_TYPE' });
   t.throws(() => startJob(j, null, null, 'nope' as unknown as () => void), { code: 'ERR_INVALID_ARG_TYPE' });
   t.throws(() => startJob(j, {} as WaitContext, null, () => 0), { code: 'ERR_INVALID_ARG_TYPE' });
@@ -151,7 +187,10 @@ t.test('startJob - argument errors throw TypeError; a freed ctx gives ERR', (t) 
   const ctx = new WaitContext();
   ctx.free();
   let ran = false;
-  t.equal(startJob(j, ctx, null, () => (ran = true)), JobStatus.ERR);
+  t.equal(
+    startJob(j, ctx, null, () => (ran = true)),
+    JobStatus.ERR,
+  );
   t.equal(getError()?.code, 'ERR_R_PASSED_INVALID_ARGUMENT');
   t.equal(ran, false);
   t.end();
@@ -176,15 +215,23 @@ t.test('a body that throws synchronously - ERR at once with ASYNC_R_JOB_FAILED, 
   const boom = new Error('boom');
   const j = ref<Job | null>(null);
   const ret = ref<unknown>('untouched');
-  t.equal(startJob(j, null, ret, () => {
-    throw boom;
-  }), JobStatus.ERR, 'plain body');
+  t.equal(
+    startJob(j, null, ret, () => {
+      throw boom;
+    }),
+    JobStatus.ERR,
+    'plain body',
+  );
   let e = getError();
   t.equal(e?.code, 'ASYNC_R_JOB_FAILED');
   t.equal(e?.cause, boom);
-  t.equal(startJob(j, null, ret, function* () {
-    throw boom;
-  }), JobStatus.ERR, 'generator body throwing in its first segment');
+  t.equal(
+    startJob(j, null, ret, function* () {
+      throw boom;
+    }),
+    JobStatus.ERR,
+    'generator body throwing in its first segment',
+  );
   e = getError();
   t.equal(e?.code, 'ASYNC_R_JOB_FAILED');
   t.equal(e?.cause, boom);
@@ -198,14 +245,21 @@ t.test('a body that throws synchronously - ERR at once with ASYNC_R_JOB_FAILED, 
 t.test('an async body that rejects gives ERR (never a rejected promise)', async (t) => {
   const boom = new Error('async boom');
   const j = ref<Job | null>(null);
-  t.equal(await startJob(j, null, null, async () => {
-    throw boom;
-  }), JobStatus.ERR, 'before any await');
+  t.equal(
+    await startJob(j, null, null, async () => {
+      throw boom;
+    }),
+    JobStatus.ERR,
+    'before any await',
+  );
   t.equal(getError()?.cause, boom);
-  t.equal(await startJob(j, null, null, async () => {
-    await pauseJob();
-    throw boom;
-  }), JobStatus.PAUSE);
+  t.equal(
+    await startJob(j, null, null, async () => {
+      await pauseJob();
+      throw boom;
+    }),
+    JobStatus.PAUSE,
+  );
   t.equal(await startJob(j, null, null, null), JobStatus.ERR, 'after a resume');
   const e = getError();
   t.equal(e?.code, 'ASYNC_R_JOB_FAILED');
@@ -254,40 +308,43 @@ for (const kind of ['generator', 'async'] as const) {
     t.equal(getError(), null);
   });
 
-  t.test(`throwIntoJob (${kind}) - uncaught: ERR with ASYNC_R_JOB_FAILED whose cause is the error; finally runs`, async (t) => {
-    const err = { notAnError: true };
-    const log: string[] = [];
-    const body =
-      kind === 'generator'
-        ? function* () {
-            try {
-              yield* pauseJob();
-            } finally {
-              log.push('finally');
+  t.test(
+    `throwIntoJob (${kind}) - uncaught: ERR with ASYNC_R_JOB_FAILED whose cause is the error; finally runs`,
+    async (t) => {
+      const err = { notAnError: true };
+      const log: string[] = [];
+      const body =
+        kind === 'generator'
+          ? function* () {
+              try {
+                yield* pauseJob();
+              } finally {
+                log.push('finally');
+              }
             }
-          }
-        : async function () {
-            try {
-              await pauseJob();
-            } finally {
-              log.push('finally');
-            }
-          };
-    const j = ref<Job | null>(null);
-    const ret = ref<unknown>('untouched');
-    t.equal(await startJob(j, null, ret, body), JobStatus.PAUSE);
-    const job = j.value;
-    t.equal(await throwIntoJob(j, ret, err), JobStatus.ERR);
-    t.same(log, ['finally']);
-    const e = getError();
-    t.equal(e?.code, 'ASYNC_R_JOB_FAILED');
-    t.equal(e?.cause, err);
-    t.equal(j.value, null);
-    t.equal(ret.value, 'untouched');
-    t.equal(job!.paused, false);
-    t.equal(await throwIntoJob({ value: job }, null, err), JobStatus.ERR, 'the finished handle is stale');
-    t.equal(getError()?.code, 'ERR_R_PASSED_INVALID_ARGUMENT');
-  });
+          : async function () {
+              try {
+                await pauseJob();
+              } finally {
+                log.push('finally');
+              }
+            };
+      const j = ref<Job | null>(null);
+      const ret = ref<unknown>('untouched');
+      t.equal(await startJob(j, null, ret, body), JobStatus.PAUSE);
+      const job = j.value;
+      t.equal(await throwIntoJob(j, ret, err), JobStatus.ERR);
+      t.same(log, ['finally']);
+      const e = getError();
+      t.equal(e?.code, 'ASYNC_R_JOB_FAILED');
+      t.equal(e?.cause, err);
+      t.equal(j.value, null);
+      t.equal(ret.value, 'untouched');
+      t.equal(job!.paused, false);
+      t.equal(await throwIntoJob({ value: job }, null, err), JobStatus.ERR, 'the finished handle is stale');
+      t.equal(getError()?.code, 'ERR_R_PASSED_INVALID_ARGUMENT');
+    },
+  );
 }
 
 t.test('throwIntoJob - a value that is not a Job throws TypeError', (t) => {
@@ -304,7 +361,10 @@ t.test('resuming a finished (stale) handle gives ERR, runs nothing', (t) => {
   });
   const job = j.value!;
   t.equal(startJob(j, null, null, null), JobStatus.FINISH);
-  t.equal(startJob({ value: job }, null, null, () => t.fail('must not run')), JobStatus.ERR);
+  t.equal(
+    startJob({ value: job }, null, null, () => t.fail('must not run')),
+    JobStatus.ERR,
+  );
   t.equal(getError()?.code, 'ERR_R_PASSED_INVALID_ARGUMENT');
   t.end();
 });
@@ -313,10 +373,13 @@ t.test('resuming an async job whose segment has not settled gives ERR', async (t
   const j = ref<Job | null>(null);
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  t.equal(await startJob(j, null, null, async () => {
-    await pauseJob();
-    await gate;
-  }), JobStatus.PAUSE);
+  t.equal(
+    await startJob(j, null, null, async () => {
+      await pauseJob();
+      await gate;
+    }),
+    JobStatus.PAUSE,
+  );
   const job = j.value!;
   const running = startJob(j, null, null, null);
   t.equal(startJob({ value: job }, null, null, null), JobStatus.ERR, 'still running: not paused');

@@ -67,25 +67,28 @@ t.test('getAllWaitFds(out) - fills from index 0 and returns the same array', (t)
   t.end();
 });
 
-t.test('clearWaitFd - removes the newest live entry under a key; 0 when there is none; never calls the cleanup', (t) => {
-  const ctx = new WaitContext();
-  let cleanups = 0;
-  const cleanup = () => void cleanups++;
-  ctx.setWaitFd('a', 1, null, cleanup);
-  ctx.setWaitFd('a', 2, null, cleanup);
-  t.equal(ctx.clearWaitFd('a'), 1);
-  t.same(ctx.getAllWaitFds(), [1], 'the newest went');
-  t.equal(ctx.getWaitFd('a')?.fd, 1);
-  t.equal(ctx.clearWaitFd('a'), 1);
-  t.equal(ctx.clearWaitFd('a'), 0);
-  t.equal(ctx.clearWaitFd('nope'), 0);
-  t.equal(ctx.size, 0);
-  t.equal(cleanups, 0);
-  ctx.free();
-  t.equal(cleanups, 0, 'cleared entries get no cleanup on free');
-  t.equal(getError(), null, 'clearing a missing key queues nothing');
-  t.end();
-});
+t.test(
+  'clearWaitFd - removes the newest live entry under a key; 0 when there is none; never calls the cleanup',
+  (t) => {
+    const ctx = new WaitContext();
+    let cleanups = 0;
+    const cleanup = () => void cleanups++;
+    ctx.setWaitFd('a', 1, null, cleanup);
+    ctx.setWaitFd('a', 2, null, cleanup);
+    t.equal(ctx.clearWaitFd('a'), 1);
+    t.same(ctx.getAllWaitFds(), [1], 'the newest went');
+    t.equal(ctx.getWaitFd('a')?.fd, 1);
+    t.equal(ctx.clearWaitFd('a'), 1);
+    t.equal(ctx.clearWaitFd('a'), 0);
+    t.equal(ctx.clearWaitFd('nope'), 0);
+    t.equal(ctx.size, 0);
+    t.equal(cleanups, 0);
+    ctx.free();
+    t.equal(cleanups, 0, 'cleared entries get no cleanup on free');
+    t.equal(getError(), null, 'clearing a missing key queues nothing');
+    t.end();
+  },
+);
 
 t.test('getChangedWaitFds - since the last resume of a paused job on the context', (t) => {
   const ctx = new WaitContext();
@@ -95,12 +98,15 @@ t.test('getChangedWaitFds - since the last resume of a paused job on the context
   ctx.clearWaitFd('gone-at-once');
   t.same(ctx.getChangedWaitFds(), { added: [1], deleted: [] }, 'an entry added and cleared leaves no trace');
   const j = { value: null as Job | null };
-  t.equal(startJob(j, ctx, null, function* () {
-    yield* pauseJob();
-    ctx.clearWaitFd('old');
-    ctx.setWaitFd('new', 3);
-    yield* pauseJob();
-  }), JobStatus.PAUSE);
+  t.equal(
+    startJob(j, ctx, null, function* () {
+      yield* pauseJob();
+      ctx.clearWaitFd('old');
+      ctx.setWaitFd('new', 3);
+      yield* pauseJob();
+    }),
+    JobStatus.PAUSE,
+  );
   t.same(ctx.getChangedWaitFds(), { added: [1], deleted: [] }, 'a pause does not reset');
   t.equal(startJob(j, null, null, null), JobStatus.PAUSE);
   t.same(ctx.getChangedWaitFds(), { added: [3], deleted: [1] }, 'reset at the resume, then the segment changed it');
@@ -114,12 +120,20 @@ t.test('getChangedWaitFds - since the last resume of a paused job on the context
 t.test('setWaitFd - validation: TypeError for a non-handle, RangeError for a non-integer; nothing stored', (t) => {
   const ctx = new WaitContext();
   for (const bad of ['3', null, undefined, {}, [], () => 0, 1n]) {
-    t.throws(() => ctx.setWaitFd('k', bad as unknown as WaitFd), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }, `fd ${String(bad)}`);
+    t.throws(
+      () => ctx.setWaitFd('k', bad as unknown as WaitFd),
+      { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' },
+      `fd ${String(bad)}`,
+    );
   }
   for (const bad of [1.5, NaN, Infinity, -Infinity]) {
     t.throws(() => ctx.setWaitFd('k', bad), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' }, `fd ${bad}`);
   }
-  t.throws(() => ctx.setWaitFd('k', 1, null, 'nope' as never), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }, 'cleanup');
+  t.throws(
+    () => ctx.setWaitFd('k', 1, null, 'nope' as never),
+    { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' },
+    'cleanup',
+  );
   t.equal(ctx.size, 0);
   t.equal(ctx.setWaitFd('k', -1), 1, 'any integer is stored unchecked (negative)');
   t.equal(ctx.setWaitFd('k', 2 ** 40), 1, 'any integer is stored unchecked (large)');
@@ -245,24 +259,30 @@ t.test('free - a cleanup that throws still lets the others run; free rethrows th
   t.end();
 });
 
-t.test('a freed context - set/setCallback/setStatus return 0 with ERR_R_PASSED_INVALID_ARGUMENT; reads are empty', (t) => {
-  const ctx = new WaitContext();
-  ctx.setWaitFd('a', 1);
-  ctx.setStatus(WaitStatus.OK);
-  ctx.free();
-  t.equal(ctx.setWaitFd('b', 2), 0);
-  t.equal(getError()?.code, 'ERR_R_PASSED_INVALID_ARGUMENT');
-  t.equal(ctx.setCallback(() => 1), 0);
-  t.equal(getError()?.code, 'ERR_R_PASSED_INVALID_ARGUMENT');
-  t.equal(ctx.setStatus(WaitStatus.EAGAIN), 0);
-  t.equal(getError()?.code, 'ERR_R_PASSED_INVALID_ARGUMENT');
-  t.equal(getError(), null, 'one error per refusal');
-  t.equal(ctx.size, 0);
-  t.equal(ctx.callback, null);
-  t.equal(ctx.getWaitFd('b'), undefined);
-  t.equal(ctx.clearWaitFd('a'), 0);
-  t.throws(() => ctx.setWaitFd('c', 1.5), { code: 'ERR_OUT_OF_RANGE' }, 'argument errors still throw first');
-  ctx.free();
-  t.equal(ctx.freed, true);
-  t.end();
-});
+t.test(
+  'a freed context - set/setCallback/setStatus return 0 with ERR_R_PASSED_INVALID_ARGUMENT; reads are empty',
+  (t) => {
+    const ctx = new WaitContext();
+    ctx.setWaitFd('a', 1);
+    ctx.setStatus(WaitStatus.OK);
+    ctx.free();
+    t.equal(ctx.setWaitFd('b', 2), 0);
+    t.equal(getError()?.code, 'ERR_R_PASSED_INVALID_ARGUMENT');
+    t.equal(
+      ctx.setCallback(() => 1),
+      0,
+    );
+    t.equal(getError()?.code, 'ERR_R_PASSED_INVALID_ARGUMENT');
+    t.equal(ctx.setStatus(WaitStatus.EAGAIN), 0);
+    t.equal(getError()?.code, 'ERR_R_PASSED_INVALID_ARGUMENT');
+    t.equal(getError(), null, 'one error per refusal');
+    t.equal(ctx.size, 0);
+    t.equal(ctx.callback, null);
+    t.equal(ctx.getWaitFd('b'), undefined);
+    t.equal(ctx.clearWaitFd('a'), 0);
+    t.throws(() => ctx.setWaitFd('c', 1.5), { code: 'ERR_OUT_OF_RANGE' }, 'argument errors still throw first');
+    ctx.free();
+    t.equal(ctx.freed, true);
+    t.end();
+  },
+);

@@ -80,34 +80,37 @@ t.test('listeners - a listener added while the signal is readable is not told un
   t.end();
 });
 
-t.test('_removeListener - removed listeners are not told; removing the first promotes the next; unknown is a no-op', (t) => {
-  const s = new WaitSignal();
-  const log: string[] = [];
-  const a = listener(log, 'a');
-  const b = listener(log, 'b');
-  const c = listener(log, 'c');
-  s._addListener(a);
-  s._addListener(b);
-  s._addListener(c);
-  s._removeListener(a);
-  s._removeListener(listener(log, 'unknown'));
-  s.notify();
-  t.same(log, ['b', 'c']);
-  s.clear();
-  s._removeListener(c);
-  s.notify();
-  t.same(log, ['b', 'c', 'b']);
-  s.clear();
-  s._removeListener(b);
-  s._removeListener(b);
-  s.notify();
-  t.same(log, ['b', 'c', 'b'], 'nobody left');
-  s.clear();
-  s._addListener(a);
-  s.notify();
-  t.same(log, ['b', 'c', 'b', 'a'], 'the list works again after emptying');
-  t.end();
-});
+t.test(
+  '_removeListener - removed listeners are not told; removing the first promotes the next; unknown is a no-op',
+  (t) => {
+    const s = new WaitSignal();
+    const log: string[] = [];
+    const a = listener(log, 'a');
+    const b = listener(log, 'b');
+    const c = listener(log, 'c');
+    s._addListener(a);
+    s._addListener(b);
+    s._addListener(c);
+    s._removeListener(a);
+    s._removeListener(listener(log, 'unknown'));
+    s.notify();
+    t.same(log, ['b', 'c']);
+    s.clear();
+    s._removeListener(c);
+    s.notify();
+    t.same(log, ['b', 'c', 'b']);
+    s.clear();
+    s._removeListener(b);
+    s._removeListener(b);
+    s.notify();
+    t.same(log, ['b', 'c', 'b'], 'nobody left');
+    s.clear();
+    s._addListener(a);
+    s.notify();
+    t.same(log, ['b', 'c', 'b', 'a'], 'the list works again after emptying');
+    t.end();
+  },
+);
 
 t.test('listeners removing themselves while notified - every listener is told exactly once', (t) => {
   const s = new WaitSignal();

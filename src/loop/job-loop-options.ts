@@ -61,10 +61,12 @@ const defaults: ResolvedJobLoopOptions = {
 
 /** @internal Spread the defaults, then validate once. */
 export function resolveOptions(options: JobLoopOptions | undefined): ResolvedJobLoopOptions {
-  if (options !== undefined && (options === null || typeof options !== 'object')) throw invalidArgType('options', 'an object', options);
+  if (options !== undefined && (options === null || typeof options !== 'object'))
+    throw invalidArgType('options', 'an object', options);
   const o = { ...defaults, ...stripUndefined(options) };
   positive('concurrency', o.concurrency, 1);
-  if (o.concurrency !== Infinity && !Number.isInteger(o.concurrency)) throw outOfRange('options.concurrency', 'an integer >= 1 or Infinity', o.concurrency);
+  if (o.concurrency !== Infinity && !Number.isInteger(o.concurrency))
+    throw outOfRange('options.concurrency', 'an integer >= 1 or Infinity', o.concurrency);
   if (typeof o.keepAlive !== 'boolean') throw invalidArgType('options.keepAlive', 'a boolean', o.keepAlive);
   positive('pollInitialDelay', o.pollInitialDelay, 0);
   positive('pollFactor', o.pollFactor, 1);
@@ -73,7 +75,13 @@ export function resolveOptions(options: JobLoopOptions | undefined): ResolvedJob
   positive('pollJitter', o.pollJitter, 0);
   if (o.pollJitter > 1) throw outOfRange('options.pollJitter', 'a number from 0 to 1', o.pollJitter);
   const t = o.timers;
-  if (t === null || typeof t !== 'object' || typeof t.now !== 'function' || typeof t.setTimeout !== 'function' || typeof t.clearTimeout !== 'function') {
+  if (
+    t === null ||
+    typeof t !== 'object' ||
+    typeof t.now !== 'function' ||
+    typeof t.setTimeout !== 'function' ||
+    typeof t.clearTimeout !== 'function'
+  ) {
     throw invalidArgType('options.timers', 'an object with now, setTimeout and clearTimeout', t);
   }
   return o;

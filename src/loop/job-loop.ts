@@ -13,7 +13,18 @@ import { JobStatus, WaitStatus } from '../status.js';
 import { isLiveEntry, WaitContext } from '../wait-context.js';
 import { WaitSignal } from '../wait-signal.js';
 import { resolveOptions, type JobLoopOptions, type ResolvedJobLoopOptions } from './job-loop-options.js';
-import { DONE, engineCallback, LoopRun, PAUSED, QUEUED, READY, RUNNING, WAITING_JOB, type RunOwner, type WakeReason } from './loop-run.js';
+import {
+  DONE,
+  engineCallback,
+  LoopRun,
+  PAUSED,
+  QUEUED,
+  READY,
+  RUNNING,
+  WAITING_JOB,
+  type RunOwner,
+  type WakeReason,
+} from './loop-run.js';
 import { PollScheduler } from './poll-scheduler.js';
 import { enqueueResume } from './ready-queue.js';
 import { adapterFor, READY_NOW } from './wait-adapter.js';
@@ -116,7 +127,14 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
   private closed = false;
   private closing: Promise<void> | null = null;
   private resolveClosed: (() => void) | null = null;
-  private readonly wakeups: Record<WakeReason, number> = { fd: 0, stream: 0, signal: 0, callback: 0, poll: 0, error: 0 };
+  private readonly wakeups: Record<WakeReason, number> = {
+    fd: 0,
+    stream: 0,
+    signal: 0,
+    callback: 0,
+    poll: 0,
+    error: 0,
+  };
   private spurious = 0;
   private pollRetries = 0;
 
@@ -157,22 +175,39 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
     let signal: AbortSignal | null = null;
     let timeout: number | undefined;
     if (options !== undefined) {
-      if (options === null || typeof options !== 'object') return Promise.reject(invalidArgType('options', 'an object', options));
+      if (options === null || typeof options !== 'object')
+        return Promise.reject(invalidArgType('options', 'an object', options));
       ctx = options.waitCtx;
-      if (ctx !== undefined && !(ctx instanceof WaitContext)) return Promise.reject(invalidArgType('options.waitCtx', 'a WaitContext', ctx));
-      if (ctx !== undefined && ctx.freed) return Promise.reject(new AsyncError('ERR_R_PASSED_INVALID_ARGUMENT', 'The wait context was freed'));
+      if (ctx !== undefined && !(ctx instanceof WaitContext))
+        return Promise.reject(invalidArgType('options.waitCtx', 'a WaitContext', ctx));
+      if (ctx !== undefined && ctx.freed)
+        return Promise.reject(new AsyncError('ERR_R_PASSED_INVALID_ARGUMENT', 'The wait context was freed'));
       if (options.signal !== undefined) {
-        if (!(options.signal instanceof AbortSignal)) return Promise.reject(invalidArgType('options.signal', 'an AbortSignal', options.signal));
+        if (!(options.signal instanceof AbortSignal))
+          return Promise.reject(invalidArgType('options.signal', 'an AbortSignal', options.signal));
         signal = options.signal;
         if (signal.aborted) return Promise.reject(signal.reason);
       }
       timeout = options.timeout;
       if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0) || timeout === Infinity)) {
-        return Promise.reject(typeof timeout === 'number' ? outOfRange('options.timeout', 'a finite number >= 0', timeout) : invalidArgType('options.timeout', 'a number', timeout));
+        return Promise.reject(
+          typeof timeout === 'number'
+            ? outOfRange('options.timeout', 'a finite number >= 0', timeout)
+            : invalidArgType('options.timeout', 'a number', timeout),
+        );
       }
     }
     if (this.closed) return Promise.reject(new AsyncError('ERR_LOOP_CLOSED', 'The JobLoop is closed'));
-    const run = new LoopRun(this, this.nextId++, func as JobBody<unknown, never>, args, ctx ?? new WaitContext(), ctx === undefined, this._options.keepAlive, signal);
+    const run = new LoopRun(
+      this,
+      this.nextId++,
+      func as JobBody<unknown, never>,
+      args,
+      ctx ?? new WaitContext(),
+      ctx === undefined,
+      this._options.keepAlive,
+      signal,
+    );
     const promise = new Promise<R>((resolve, reject) => {
       run.resolve = resolve as (v: unknown) => void;
       run.reject = reject;
@@ -183,7 +218,10 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
       signal.addEventListener('abort', run.onAbort, { once: true });
     }
     if (timeout !== undefined) {
-      run.timer = this._options.timers.setTimeout(() => this._abort(run, new DOMException('The job timed out', 'TimeoutError')), timeout);
+      run.timer = this._options.timers.setTimeout(
+        () => this._abort(run, new DOMException('The job timed out', 'TimeoutError')),
+        timeout,
+      );
     }
     if (this.queue === null) this.begin(run);
     else this.queue.add(() => (this.begin(run), promise)).catch(noop);
@@ -260,7 +298,8 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
     ctx._callback = engineCallback;
     ctx._callbackArg = run;
     run.lastStatus = ctx._status;
-    if (getCurrentJob() !== null) this.wake(run, 'poll'); // run() called from a job: start from the top
+    if (getCurrentJob() !== null)
+      this.wake(run, 'poll'); // run() called from a job: start from the top
     else this._resume(run);
   }
 
@@ -283,7 +322,11 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
       status = startJob(run, null, run.result, null);
     }
     if (typeof status === 'number') this.afterSegment(run, status);
-    else status.then((s) => this.afterSegment(run, s), (e) => this.settle(run, false, e));
+    else
+      status.then(
+        (s) => this.afterSegment(run, s),
+        (e) => this.settle(run, false, e),
+      );
   }
 
   private emitResume(run: LoopRun, reason: WakeReason): void {

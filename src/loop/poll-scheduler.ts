@@ -84,7 +84,7 @@ export class PollScheduler {
     const limit = this.timers.now() + SLACK_MS;
     const due: Pollable[] = [];
     let next = Infinity;
-    for (let i = 0; i < this.items.length; ) {
+    for (let i = 0; i < this.items.length;) {
       const item = this.items[i]!;
       if (item.pollDue <= limit) {
         due.push(item);

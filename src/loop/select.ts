@@ -87,9 +87,11 @@ export function select(handles: readonly WaitFd[], options?: SelectOptions): Pro
     if (!Array.isArray(handles)) throw invalidArgType('handles', 'an array', handles);
     handles.forEach((h, i) => assertWaitFd(h, `handles[${i}]`));
     const timeout = options?.timeout;
-    if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) throw outOfRange('options.timeout', 'a number >= 0', timeout);
+    if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0)))
+      throw outOfRange('options.timeout', 'a number >= 0', timeout);
     const signal = options?.signal ?? null;
-    if (signal !== null && !(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an AbortSignal', signal);
+    if (signal !== null && !(signal instanceof AbortSignal))
+      throw invalidArgType('options.signal', 'an AbortSignal', signal);
     if (signal?.aborted) return Promise.reject(signal.reason);
     const call = new SelectCall(handles, options?.keepAlive ?? true, signal);
     const promise = new Promise<WaitFd[]>((resolve, reject) => {

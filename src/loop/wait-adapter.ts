@@ -56,7 +56,8 @@ export function registerAdapters(set: WaitAdapters): void {
 
 /** @internal The registered adapters; importing `asyncjob` registers them. */
 export function getAdapters(): WaitAdapters {
-  if (adapters === null) throw new Error('asyncjob: no wait adapters registered (import "asyncjob", not its internals)');
+  if (adapters === null)
+    throw new Error('asyncjob: no wait adapters registered (import "asyncjob", not its internals)');
   return adapters;
 }
 

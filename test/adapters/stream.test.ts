@@ -3,10 +3,18 @@ import { PassThrough, Readable } from 'node:stream';
 import { JobLoop, getCurrentJob, pauseJob } from '../../src/index.js';
 
 /** A job that waits on `stream` until it is readable, then reports what it found, without reading first. */
-function* waitOn(stream: Readable): Generator<unknown, { buffered: number; ended: boolean; errored: boolean; pauses: number }> {
+function* waitOn(
+  stream: Readable,
+): Generator<unknown, { buffered: number; ended: boolean; errored: boolean; pauses: number }> {
   getCurrentJob()!.waitCtx!.setWaitFd('stream', stream);
   let pauses = 0;
-  while (stream.readableLength === 0 && !stream.readableEnded && stream.errored == null && !stream.closed && pauses < 3) {
+  while (
+    stream.readableLength === 0 &&
+    !stream.readableEnded &&
+    stream.errored == null &&
+    !stream.closed &&
+    pauses < 3
+  ) {
     pauses++;
     yield* pauseJob();
     if (stream.readableLength === 0 && !stream.readableEnded) stream.read(0); // let an EOF surface as 'end'
@@ -45,27 +53,30 @@ t.test('stream adapter - resumes on error', async (t) => {
   await loop.close();
 });
 
-t.test('stream adapter - a stream readable at pause time resumes at once, and a flowing stream flows again after', async (t) => {
-  const loop = new JobLoop();
-  const s = new PassThrough();
-  s.write('x');
-  let resumes = 0;
-  loop.on('resume', () => resumes++);
-  const buffered = await loop.run(function* () {
-    getCurrentJob()!.waitCtx!.setWaitFd('stream', s);
-    yield* pauseJob(); // readable already: resumed at once
-    return s.readableLength;
-  });
-  t.equal(resumes, 1);
-  t.equal(buffered, 1);
-  t.equal(s.listenerCount('readable'), 0, 'no listener left behind');
-  const got: string[] = [];
-  s.on('data', (d: Buffer) => got.push(d.toString()));
-  s.write('y');
-  await new Promise((r) => setImmediate(r));
-  t.same(got, ['x', 'y'], 'nothing was consumed by the loop');
-  await loop.close();
-});
+t.test(
+  'stream adapter - a stream readable at pause time resumes at once, and a flowing stream flows again after',
+  async (t) => {
+    const loop = new JobLoop();
+    const s = new PassThrough();
+    s.write('x');
+    let resumes = 0;
+    loop.on('resume', () => resumes++);
+    const buffered = await loop.run(function* () {
+      getCurrentJob()!.waitCtx!.setWaitFd('stream', s);
+      yield* pauseJob(); // readable already: resumed at once
+      return s.readableLength;
+    });
+    t.equal(resumes, 1);
+    t.equal(buffered, 1);
+    t.equal(s.listenerCount('readable'), 0, 'no listener left behind');
+    const got: string[] = [];
+    s.on('data', (d: Buffer) => got.push(d.toString()));
+    s.write('y');
+    await new Promise((r) => setImmediate(r));
+    t.same(got, ['x', 'y'], 'nothing was consumed by the loop');
+    await loop.close();
+  },
+);
 
 t.test('stream adapter - two jobs on one stream share one set of listeners and are both resumed', async (t) => {
   const loop = new JobLoop();

@@ -11,7 +11,17 @@ import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const EXAMPLES = ['hello-job', 'stream-wait', 'polling-fallback', 'callback-engine', 'offload-server', 'offload-engine', 'offload-worker', 'offload-load', 'tour'];
+const EXAMPLES = [
+  'hello-job',
+  'stream-wait',
+  'polling-fallback',
+  'callback-engine',
+  'offload-server',
+  'offload-engine',
+  'offload-worker',
+  'offload-load',
+  'tour',
+];
 if (EXAMPLES.some((name) => !existsSync(`${root}dist/examples/${name}.js`))) {
   const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('building dist/ failed');
@@ -25,9 +35,14 @@ const { JobLoop } = (await import(`${root}dist/src/index.js`)) as typeof import(
 
 function run(name: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [`dist/examples/${name}.js`, ...args], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [`dist/examples/${name}.js`, ...args],
+      { cwd: root, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -55,7 +70,10 @@ function fetchText(url: string, agent: Agent): Promise<{ status: number; body: s
 t.test('hello-job prints the ASYNC_start_job(3) example output byte for byte', async (t) => {
   const r = await run('hello-job');
   exitsCleanly(t, r);
-  t.equal(r.stdout, 'Starting...\nExecuting within a job\nPassed in message is: Hello world!\nJob was paused\nWaiting for the job to be woken up\nResumed the job after a pause\nJob finished with return value 1\nFinishing\n');
+  t.equal(
+    r.stdout,
+    'Starting...\nExecuting within a job\nPassed in message is: Hello world!\nJob was paused\nWaiting for the job to be woken up\nResumed the job after a pause\nJob finished with return value 1\nFinishing\n',
+  );
   t.equal(r.stderr, '');
 });
 
@@ -63,8 +81,14 @@ t.test('stream-wait reads a child process and a TCP socket, line by line, to the
   const r = await run('stream-wait');
   exitsCleanly(t, r);
   const lines = r.stdout.split('\n');
-  t.same(lines.filter((l) => l.includes('child stdout: ')), ['  child stdout: tick 1', '  child stdout: tick 2', '  child stdout: tick 3']);
-  t.same(lines.filter((l) => l.includes('tcp socket: ')), [1, 2, 3].map((i) => `  tcp socket: hello ${i} from the server`));
+  t.same(
+    lines.filter((l) => l.includes('child stdout: ')),
+    ['  child stdout: tick 1', '  child stdout: tick 2', '  child stdout: tick 3'],
+  );
+  t.same(
+    lines.filter((l) => l.includes('tcp socket: ')),
+    [1, 2, 3].map((i) => `  tcp socket: hello ${i} from the server`),
+  );
   const m = /child stdout ended after (\d+) pauses; tcp socket ended after (\d+) pauses/.exec(r.stdout);
   t.ok(m && Number(m[1]) >= 1 && Number(m[2]) >= 1, 'both jobs paused at least once');
   t.match(r.stdout, /"fd":0,"stream":[1-9]/, 'resumed by the stream adapter only');
@@ -81,7 +105,12 @@ t.test('polling-fallback retries each job on the polling timer until its flag is
     t.equal(Number(checks), n + 1, 'one check per poll, plus the first');
     retries += n;
   }
-  t.match(r.stdout, new RegExp(`stats: pollRetries ${retries}, resumes \\{"fd":0,"stream":0,"signal":0,"callback":0,"poll":${retries},"error":0\\}, active 0`));
+  t.match(
+    r.stdout,
+    new RegExp(
+      `stats: pollRetries ${retries}, resumes \\{"fd":0,"stream":0,"signal":0,"callback":0,"poll":${retries},"error":0\\}, active 0`,
+    ),
+  );
 });
 
 t.test('callback-engine: callbacks, EAGAIN retries and a callback that comes before the pause', async (t) => {
@@ -89,9 +118,16 @@ t.test('callback-engine: callbacks, EAGAIN retries and a callback that comes bef
   exitsCleanly(t, r);
   const digest = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
   t.match(r.stdout, `alpha -> ${digest('alpha')}\nbeta -> ${digest('beta')}\n`);
-  t.match(r.stdout, new RegExp(`gamma -> ${digest('gamma')} after [1-9]\\d* EAGAIN retries\n`), 'the third job met a busy engine');
+  t.match(
+    r.stdout,
+    new RegExp(`gamma -> ${digest('gamma')} after [1-9]\\d* EAGAIN retries\n`),
+    'the third job met a busy engine',
+  );
   t.match(r.stdout, /resumes \(job:reason\): (3:poll )+1:callback 2:callback (3:poll )*3:callback\n/);
-  t.match(r.stdout, `cached: alpha -> ${digest('alpha')}\nresumes (job:reason): 4:callback (the callback came before the pause)\n`);
+  t.match(
+    r.stdout,
+    `cached: alpha -> ${digest('alpha')}\nresumes (job:reason): 4:callback (the callback came before the pause)\n`,
+  );
 });
 
 t.test('offload-server answers 200 requests through the worker engine and leaks no fd', async (t) => {
@@ -107,9 +143,19 @@ t.test('offload-server answers 200 requests through the worker engine and leaks 
   const server = await startOffloadServer({ workers: 2, queueDepth: 4, execArgv });
   const agent = new Agent({ keepAlive: true, maxSockets: 50 });
   const pws = Array.from({ length: 200 }, (_, i) => `pw${i}`);
-  const results = await Promise.all(pws.map((pw, i) => fetchText(`${server.url}/${i % 4 === 3 ? 'baseline' : 'offload'}?pw=${pw}`, agent)));
-  t.same(results.map((r) => r.status), pws.map(() => 200), 'all 200 OK');
-  t.same(results.map((r) => r.body), pws.map((pw) => key(pw)), 'every derived key is right');
+  const results = await Promise.all(
+    pws.map((pw, i) => fetchText(`${server.url}/${i % 4 === 3 ? 'baseline' : 'offload'}?pw=${pw}`, agent)),
+  );
+  t.same(
+    results.map((r) => r.status),
+    pws.map(() => 200),
+    'all 200 OK',
+  );
+  t.same(
+    results.map((r) => r.body),
+    pws.map((pw) => key(pw)),
+    'every derived key is right',
+  );
   t.equal(server.engine.stats.submitted, 150);
 
   const timedOut = await fetchText(`${server.url}/offload?pw=slow&iterations=1000000&timeout=20`, agent);
@@ -142,7 +188,10 @@ t.test('offload engine: a full engine makes the job wait on "slot free"; an aban
 });
 
 t.test('offload-server runs standalone and stops on SIGINT', async (t) => {
-  const child = spawn(process.execPath, ['dist/examples/offload-server.js'], { cwd: root, env: { ...process.env, PORT: '0' } });
+  const child = spawn(process.execPath, ['dist/examples/offload-server.js'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0' },
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
@@ -173,7 +222,8 @@ t.test('tour runs every example and a load run, then exits 0 by itself', async (
   const r = await run('tour');
   exitsCleanly(t, r);
   t.match(r.stdout, 'Starting...\nExecuting within a job\n');
-  for (const section of ['stream-wait', 'polling-fallback', 'callback-engine', 'offload-server']) t.match(r.stdout, `\n== ${section}: `);
+  for (const section of ['stream-wait', 'polling-fallback', 'callback-engine', 'offload-server'])
+    t.match(r.stdout, `\n== ${section}: `);
   t.match(r.stdout, /\n {2}\d+\.\d s: \d+ ok, 0 errors/, 'plain progress lines when stdout is not a TTY');
   t.match(r.stdout, /\n {2}[1-9]\d* jobs \(\d+ req\/s, 0 errors\), [1-9]\d* pauses\n {2}resumes by kind: fd [1-9]/);
   t.match(r.stdout, /latency p50 [\d.]+ ms, p90 [\d.]+ ms, p99 [\d.]+ ms\n\nTour finished\.\n$/);

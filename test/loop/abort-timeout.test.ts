@@ -1,5 +1,14 @@
 import t from 'tap';
-import { JobLoop, WaitSignal, closeFd, getCurrentJob, pauseJob, pipe, watchedFdCount, type LoopTimers } from '../../src/index.js';
+import {
+  JobLoop,
+  WaitSignal,
+  closeFd,
+  getCurrentJob,
+  pauseJob,
+  pipe,
+  watchedFdCount,
+  type LoopTimers,
+} from '../../src/index.js';
 
 type Args = { trace: string[]; fd: number };
 type Body = (args: Args) => Generator<unknown, string>;
@@ -56,28 +65,31 @@ function manualTimers(): LoopTimers & { fireAll(): void } {
 }
 
 for (const [kind, body] of Object.entries(bodies)) {
-  t.test(`.run() - signal: the paused job sees the AbortError at its pause point, its finally runs, the run rejects with signal.reason (${kind} body)`, async (t) => {
-    const loop = new JobLoop();
-    const [r, w] = pipe();
-    const before = watchedFdCount();
-    const trace: string[] = [];
-    const ac = new AbortController();
-    loop.once('pause', () => {
-      t.equal(loop.stats().watchedFds, 1, 'the fd is watched while paused');
-      ac.abort();
-    });
-    const err = await loop.run(body, { trace, fd: r }, { signal: ac.signal }).catch((e: unknown) => e);
-    t.equal(err, ac.signal.reason, 'rejects with signal.reason');
-    t.equal((err as Error).name, 'AbortError');
-    t.same(trace, ['caught AbortError', 'finally']);
-    t.equal(loop.stats().watchedFds, 0, 'unwatched');
-    t.equal(loop.stats().active, 0, 'nothing left running');
-    await new Promise((res) => setImmediate(res));
-    t.equal(watchedFdCount(), before, 'native watch released');
-    closeFd(r);
-    closeFd(w);
-    await loop.close();
-  });
+  t.test(
+    `.run() - signal: the paused job sees the AbortError at its pause point, its finally runs, the run rejects with signal.reason (${kind} body)`,
+    async (t) => {
+      const loop = new JobLoop();
+      const [r, w] = pipe();
+      const before = watchedFdCount();
+      const trace: string[] = [];
+      const ac = new AbortController();
+      loop.once('pause', () => {
+        t.equal(loop.stats().watchedFds, 1, 'the fd is watched while paused');
+        ac.abort();
+      });
+      const err = await loop.run(body, { trace, fd: r }, { signal: ac.signal }).catch((e: unknown) => e);
+      t.equal(err, ac.signal.reason, 'rejects with signal.reason');
+      t.equal((err as Error).name, 'AbortError');
+      t.same(trace, ['caught AbortError', 'finally']);
+      t.equal(loop.stats().watchedFds, 0, 'unwatched');
+      t.equal(loop.stats().active, 0, 'nothing left running');
+      await new Promise((res) => setImmediate(res));
+      t.equal(watchedFdCount(), before, 'native watch released');
+      closeFd(r);
+      closeFd(w);
+      await loop.close();
+    },
+  );
 
   t.test(`.run() - signal with a custom reason rejects with that reason (${kind} body)`, async (t) => {
     const loop = new JobLoop();
@@ -93,20 +105,23 @@ for (const [kind, body] of Object.entries(bodies)) {
     await loop.close();
   });
 
-  t.test(`.run() - timeout: the paused job sees a TimeoutError, its finally runs, the run rejects with it (${kind} body)`, async (t) => {
-    const timers = manualTimers();
-    const loop = new JobLoop({ timers });
-    const [r, w] = pipe();
-    const trace: string[] = [];
-    loop.once('pause', () => timers.fireAll());
-    const err = await loop.run(body, { trace, fd: r }, { timeout: 50 }).catch((e: unknown) => e);
-    t.equal((err as Error).name, 'TimeoutError');
-    t.same(trace, ['caught TimeoutError', 'finally']);
-    t.equal(loop.stats().watchedFds, 0);
-    closeFd(r);
-    closeFd(w);
-    await loop.close();
-  });
+  t.test(
+    `.run() - timeout: the paused job sees a TimeoutError, its finally runs, the run rejects with it (${kind} body)`,
+    async (t) => {
+      const timers = manualTimers();
+      const loop = new JobLoop({ timers });
+      const [r, w] = pipe();
+      const trace: string[] = [];
+      loop.once('pause', () => timers.fireAll());
+      const err = await loop.run(body, { trace, fd: r }, { timeout: 50 }).catch((e: unknown) => e);
+      t.equal((err as Error).name, 'TimeoutError');
+      t.same(trace, ['caught TimeoutError', 'finally']);
+      t.equal(loop.stats().watchedFds, 0);
+      closeFd(r);
+      closeFd(w);
+      await loop.close();
+    },
+  );
 }
 
 t.test('.run() - a job that handles the abort and returns still makes the run reject with the reason', async (t) => {

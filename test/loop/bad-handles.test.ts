@@ -177,107 +177,113 @@ for (const c of cases) {
 }
 
 for (const c of cases.filter((c) => !c.throwsOnSet)) {
-  t.test(`run: a job that catches ${c.code} (${c.name}) at its pause point finishes normally and can wait on a good fd`, async (t) => {
-    const loop = newLoop(t);
-    const good = eventfd(); // first: a closed fd's number must not be reused by it
-    t.teardown(() => closeFd(good));
-    const handle = await c.make(t);
-    const resumeReasons: string[] = [];
-    loop.on('resume', (_id, reason) => resumeReasons.push(reason));
-    const secondPause = new Promise<void>((resolve) => {
-      let n = 0;
-      loop.on('pause', () => {
-        if (++n === 2) resolve();
+  t.test(
+    `run: a job that catches ${c.code} (${c.name}) at its pause point finishes normally and can wait on a good fd`,
+    async (t) => {
+      const loop = newLoop(t);
+      const good = eventfd(); // first: a closed fd's number must not be reused by it
+      t.teardown(() => closeFd(good));
+      const handle = await c.make(t);
+      const resumeReasons: string[] = [];
+      loop.on('resume', (_id, reason) => resumeReasons.push(reason));
+      const secondPause = new Promise<void>((resolve) => {
+        let n = 0;
+        loop.on('pause', () => {
+          if (++n === 2) resolve();
+        });
       });
-    });
-    const run = loop.run(function* () {
-      const ctx = getCurrentJob()!.waitCtx!;
-      ctx.setWaitFd('bad', handle as number);
-      let caught: string | undefined;
-      try {
-        yield* pauseJob();
-      } catch (e) {
-        caught = (e as { code?: string }).code;
-        ctx.clearWaitFd('bad');
-      }
-      ctx.setWaitFd('good', good);
-      while (drainFd(good) === 0) yield* pauseJob();
-      return `recovered from ${caught}`;
-    });
-    await secondPause;
-    notifyFd(good);
-    t.equal(await run, `recovered from ${c.code}`);
-    t.same(resumeReasons, ['error', 'fd']);
-  });
+      const run = loop.run(function* () {
+        const ctx = getCurrentJob()!.waitCtx!;
+        ctx.setWaitFd('bad', handle as number);
+        let caught: string | undefined;
+        try {
+          yield* pauseJob();
+        } catch (e) {
+          caught = (e as { code?: string }).code;
+          ctx.clearWaitFd('bad');
+        }
+        ctx.setWaitFd('good', good);
+        while (drainFd(good) === 0) yield* pauseJob();
+        return `recovered from ${caught}`;
+      });
+      await secondPause;
+      notifyFd(good);
+      t.equal(await run, `recovered from ${c.code}`);
+      t.same(resumeReasons, ['error', 'fd']);
+    },
+  );
 }
 
 for (const how of ['closeFd', 'fs.closeSync'] as const) {
-  t.test(`run: an fd closed by its owner (${how}) while watched does not abort the process; the run can still be aborted`, async (t) => {
-    const loop = newLoop(t);
-    const [r, w] = pipe();
-    const close = how === 'closeFd' ? closeFd : fs.closeSync;
-    const log: string[] = [];
-    const ac = new AbortController();
-    const paused = nextPause(loop);
-    const run = loop.run(
-      function* () {
-        getCurrentJob()!.waitCtx!.setWaitFd('w', r);
-        try {
-          while (drainFd(r) === 0) yield* pauseJob();
-          return 'read';
-        } catch (e) {
-          log.push(`caught ${(e as { code?: string }).code}`);
-          throw e;
-        } finally {
-          log.push('finally');
-        }
-      },
-      undefined,
-      { signal: ac.signal },
-    );
-    const outcome = run.then(
-      (value) => ({ value, error: undefined as unknown }),
-      (error: unknown) => ({ value: undefined, error }),
-    );
-    await paused;
-    close(r);
-    close(w);
-    await turn();
-    await turn();
-    const stillPaused = loop.stats().paused === 1;
-    if (backend === 'epoll' || how === 'closeFd') {
-      t.ok(stillPaused, 'the job is still paused (nothing reported for the closed fd)');
-    }
-    if (stillPaused) {
-      const reason = Object.assign(new Error('stop waiting'), { code: 'E_TEST_ABORT' });
-      ac.abort(reason);
-      t.equal((await outcome).error, reason, 'the run rejects with the abort reason');
-      t.same(log, ['caught E_TEST_ABORT', 'finally']);
-    } else {
-      // uv_poll backend + fs.closeSync: the watched dup still holds the read end and sees the
-      // hang-up; the job is woken and its own drainFd(r) on the closed fd throws EBADF.
-      t.comment(`${backend}: woken by the hang-up seen through the dup`);
-      t.equal(((await outcome).error as { code?: string }).code, 'EBADF', "the job's read of its closed fd failed");
-      t.same(log, ['caught EBADF', 'finally']);
-    }
-    t.equal(loop.stats().active, 0);
+  t.test(
+    `run: an fd closed by its owner (${how}) while watched does not abort the process; the run can still be aborted`,
+    async (t) => {
+      const loop = newLoop(t);
+      const [r, w] = pipe();
+      const close = how === 'closeFd' ? closeFd : fs.closeSync;
+      const log: string[] = [];
+      const ac = new AbortController();
+      const paused = nextPause(loop);
+      const run = loop.run(
+        function* () {
+          getCurrentJob()!.waitCtx!.setWaitFd('w', r);
+          try {
+            while (drainFd(r) === 0) yield* pauseJob();
+            return 'read';
+          } catch (e) {
+            log.push(`caught ${(e as { code?: string }).code}`);
+            throw e;
+          } finally {
+            log.push('finally');
+          }
+        },
+        undefined,
+        { signal: ac.signal },
+      );
+      const outcome = run.then(
+        (value) => ({ value, error: undefined as unknown }),
+        (error: unknown) => ({ value: undefined, error }),
+      );
+      await paused;
+      close(r);
+      close(w);
+      await turn();
+      await turn();
+      const stillPaused = loop.stats().paused === 1;
+      if (backend === 'epoll' || how === 'closeFd') {
+        t.ok(stillPaused, 'the job is still paused (nothing reported for the closed fd)');
+      }
+      if (stillPaused) {
+        const reason = Object.assign(new Error('stop waiting'), { code: 'E_TEST_ABORT' });
+        ac.abort(reason);
+        t.equal((await outcome).error, reason, 'the run rejects with the abort reason');
+        t.same(log, ['caught E_TEST_ABORT', 'finally']);
+      } else {
+        // uv_poll backend + fs.closeSync: the watched dup still holds the read end and sees the
+        // hang-up; the job is woken and its own drainFd(r) on the closed fd throws EBADF.
+        t.comment(`${backend}: woken by the hang-up seen through the dup`);
+        t.equal(((await outcome).error as { code?: string }).code, 'EBADF', "the job's read of its closed fd failed");
+        t.same(log, ['caught EBADF', 'finally']);
+      }
+      t.equal(loop.stats().active, 0);
 
-    // A fresh pipe right away: the kernel likely hands out the same numbers again.
-    const [r2, w2] = pipe();
-    t.comment(`old pipe ${r}/${w}, new pipe ${r2}/${w2}`);
-    const paused2 = nextPause(loop);
-    const run2 = loop.run(function* () {
-      getCurrentJob()!.waitCtx!.setWaitFd('w', r2);
-      let n: number;
-      while ((n = drainFd(r2)) === 0) yield* pauseJob();
-      return n;
-    });
-    await paused2;
-    notifyFd(w2);
-    t.equal(await run2, 1, 'a fresh pipe job works afterwards');
-    closeFd(r2);
-    closeFd(w2);
-  });
+      // A fresh pipe right away: the kernel likely hands out the same numbers again.
+      const [r2, w2] = pipe();
+      t.comment(`old pipe ${r}/${w}, new pipe ${r2}/${w2}`);
+      const paused2 = nextPause(loop);
+      const run2 = loop.run(function* () {
+        getCurrentJob()!.waitCtx!.setWaitFd('w', r2);
+        let n: number;
+        while ((n = drainFd(r2)) === 0) yield* pauseJob();
+        return n;
+      });
+      await paused2;
+      notifyFd(w2);
+      t.equal(await run2, 1, 'a fresh pipe job works afterwards');
+      closeFd(r2);
+      closeFd(w2);
+    },
+  );
 }
 
 t.test(
@@ -304,7 +310,9 @@ t.test(
       closeFd(r2);
       closeFd(w2);
     });
-    t.comment(`closed ${r}, new pipe ${r2}/${w2}${r2 === r ? ' (number reused)' : ' (number not reused: scenario not reproduced)'}`);
+    t.comment(
+      `closed ${r}, new pipe ${r2}/${w2}${r2 === r ? ' (number reused)' : ' (number not reused: scenario not reproduced)'}`,
+    );
     let woken = false;
     const newRun = loop
       .run(

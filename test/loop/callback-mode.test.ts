@@ -1,5 +1,13 @@
 import t from 'tap';
-import { AsyncError, JobLoop, WaitContext, WaitStatus, getCurrentJob, pauseJob, type WaitCallback } from '../../src/index.js';
+import {
+  AsyncError,
+  JobLoop,
+  WaitContext,
+  WaitStatus,
+  getCurrentJob,
+  pauseJob,
+  type WaitCallback,
+} from '../../src/index.js';
 
 /** An engine in OpenSSL 3's callback mode: it fetches the context's callback and calls it when done. */
 function engineSubmit(ctx: WaitContext, complete: (done: () => void) => void): void {

@@ -98,47 +98,50 @@ t.beforeEach(() => turns(2)); // let the previous test's unused fd handles be sw
 
 for (const [name, make] of Object.entries(channels)) {
   for (const kind of ['generator', 'async'] as const) {
-    t.test(`run: a job paused on a ${name} resumes when written after the pause, and drains what was written (${kind} body)`, async (t) => {
-      const loop = newLoop(t);
-      const ch = make();
-      t.teardown(() => ch.close());
-      const events = trace(loop);
-      const paused = nextPause(loop);
-      const body =
-        kind === 'generator'
-          ? function* (): Generator<unknown, { got: number; pauses: number }> {
-              getCurrentJob()!.waitCtx!.setWaitFd('wake', ch.wait);
-              let got: number;
-              let pauses = 0;
-              while ((got = drainFd(ch.wait)) === 0) {
-                pauses++;
-                yield* pauseJob();
+    t.test(
+      `run: a job paused on a ${name} resumes when written after the pause, and drains what was written (${kind} body)`,
+      async (t) => {
+        const loop = newLoop(t);
+        const ch = make();
+        t.teardown(() => ch.close());
+        const events = trace(loop);
+        const paused = nextPause(loop);
+        const body =
+          kind === 'generator'
+            ? function* (): Generator<unknown, { got: number; pauses: number }> {
+                getCurrentJob()!.waitCtx!.setWaitFd('wake', ch.wait);
+                let got: number;
+                let pauses = 0;
+                while ((got = drainFd(ch.wait)) === 0) {
+                  pauses++;
+                  yield* pauseJob();
+                }
+                return { got, pauses };
               }
-              return { got, pauses };
-            }
-          : async (): Promise<{ got: number; pauses: number }> => {
-              getCurrentJob()!.waitCtx!.setWaitFd('wake', ch.wait);
-              let got: number;
-              let pauses = 0;
-              while ((got = drainFd(ch.wait)) === 0) {
-                pauses++;
-                await pauseJob();
-              }
-              return { got, pauses };
-            };
-      const run = loop.run(body);
-      const id = await paused;
-      await turns(3); // the job really waits: nothing resumes it on its own
-      t.same(events, [`pause ${id}`], 'paused once, not resumed before the write');
-      t.equal(loop.stats().pausedOn.fd, 1);
-      notifyFd(ch.write);
-      notifyFd(ch.write);
-      notifyFd(ch.write);
-      t.same(await run, { got: 3, pauses: 1 }, 'the job read all three writes itself');
-      t.same(events, [`pause ${id}`, `resume ${id} fd`]);
-      t.equal(drainFd(ch.wait), 0, 'nothing left behind');
-      t.equal(loop.stats().wakeups.fd, 1);
-    });
+            : async (): Promise<{ got: number; pauses: number }> => {
+                getCurrentJob()!.waitCtx!.setWaitFd('wake', ch.wait);
+                let got: number;
+                let pauses = 0;
+                while ((got = drainFd(ch.wait)) === 0) {
+                  pauses++;
+                  await pauseJob();
+                }
+                return { got, pauses };
+              };
+        const run = loop.run(body);
+        const id = await paused;
+        await turns(3); // the job really waits: nothing resumes it on its own
+        t.same(events, [`pause ${id}`], 'paused once, not resumed before the write');
+        t.equal(loop.stats().pausedOn.fd, 1);
+        notifyFd(ch.write);
+        notifyFd(ch.write);
+        notifyFd(ch.write);
+        t.same(await run, { got: 3, pauses: 1 }, 'the job read all three writes itself');
+        t.same(events, [`pause ${id}`, `resume ${id} fd`]);
+        t.equal(drainFd(ch.wait), 0, 'nothing left behind');
+        t.equal(loop.stats().wakeups.fd, 1);
+      },
+    );
   }
 }
 
@@ -182,7 +185,11 @@ t.test('run: a job that swaps its wait fd between pauses is watched on the new f
   t.ok(swapped, 'paused again after swapping to b');
   t.same(reasons, ['fd'], 'resumed once, by a');
   const s = loop.stats();
-  t.same({ paused: s.paused, watchedFds: s.watchedFds, polling: s.pausedOn.polling }, { paused: 1, watchedFds: 1, polling: 0 }, 'one fd armed, no polling');
+  t.same(
+    { paused: s.paused, watchedFds: s.watchedFds, polling: s.pausedOn.polling },
+    { paused: 1, watchedFds: 1, polling: 0 },
+    'one fd armed, no polling',
+  );
 
   notifyFd(a); // the old fd: must not resume the job
   await turns(10);
@@ -195,48 +202,56 @@ t.test('run: a job that swaps its wait fd between pauses is watched on the new f
   t.equal(drainFd(a), 1, 'the old fd was never read by the loop');
 });
 
-t.test('run: swapping the wait fd of a paused job from outside (app-owned context) re-arms on the new fd', async (t) => {
-  const loop = newLoop(t);
-  const a = eventfd();
-  const b = eventfd();
-  own(t, a, b);
-  const ctx = new WaitContext();
-  t.teardown(() => ctx.free());
-  const reasons: WakeReason[] = [];
-  loop.on('resume', (_id, reason) => reasons.push(reason));
-  const paused = nextPause(loop);
-  const run = loop.run(
-    function* () {
-      const c = getCurrentJob()!.waitCtx!;
-      c.setWaitFd('w', a);
-      for (;;) {
-        const fd = c.getWaitFd('w')!.fd as number;
-        const n = drainFd(fd);
-        if (n > 0) return fd === b ? 'woken by b' : 'woken by a';
-        yield* pauseJob();
-      }
-    },
-    undefined,
-    { waitCtx: ctx },
-  );
-  await paused;
-  t.equal(ctx.clearWaitFd('w'), 1);
-  ctx.setWaitFd('w', b);
-  const s = loop.stats();
-  t.same({ paused: s.paused, fd: s.pausedOn.fd, watchedFds: s.watchedFds }, { paused: 1, fd: 1, watchedFds: 1 }, 'watched on b');
-  t.equal(s.pausedOn.polling, 0, 'not polling: it has an fd to wait on again');
-  notifyFd(a);
-  await turns(10);
-  t.same(reasons.filter((r) => r === 'fd'), [], 'the old fd is no longer watched');
-  t.same(reasons, [], 'no resume at all before b is written');
-  notifyFd(b);
-  t.equal(await run, 'woken by b');
-  t.ok(
-    reasons.length >= 1 && reasons.every((r) => r === 'fd'),
-    `resumed by b: ${reasons.join(', ')}`,
-  );
-  t.equal(drainFd(a), 1);
-});
+t.test(
+  'run: swapping the wait fd of a paused job from outside (app-owned context) re-arms on the new fd',
+  async (t) => {
+    const loop = newLoop(t);
+    const a = eventfd();
+    const b = eventfd();
+    own(t, a, b);
+    const ctx = new WaitContext();
+    t.teardown(() => ctx.free());
+    const reasons: WakeReason[] = [];
+    loop.on('resume', (_id, reason) => reasons.push(reason));
+    const paused = nextPause(loop);
+    const run = loop.run(
+      function* () {
+        const c = getCurrentJob()!.waitCtx!;
+        c.setWaitFd('w', a);
+        for (;;) {
+          const fd = c.getWaitFd('w')!.fd as number;
+          const n = drainFd(fd);
+          if (n > 0) return fd === b ? 'woken by b' : 'woken by a';
+          yield* pauseJob();
+        }
+      },
+      undefined,
+      { waitCtx: ctx },
+    );
+    await paused;
+    t.equal(ctx.clearWaitFd('w'), 1);
+    ctx.setWaitFd('w', b);
+    const s = loop.stats();
+    t.same(
+      { paused: s.paused, fd: s.pausedOn.fd, watchedFds: s.watchedFds },
+      { paused: 1, fd: 1, watchedFds: 1 },
+      'watched on b',
+    );
+    t.equal(s.pausedOn.polling, 0, 'not polling: it has an fd to wait on again');
+    notifyFd(a);
+    await turns(10);
+    t.same(
+      reasons.filter((r) => r === 'fd'),
+      [],
+      'the old fd is no longer watched',
+    );
+    t.same(reasons, [], 'no resume at all before b is written');
+    notifyFd(b);
+    t.equal(await run, 'woken by b');
+    t.ok(reasons.length >= 1 && reasons.every((r) => r === 'fd'), `resumed by b: ${reasons.join(', ')}`);
+    t.equal(drainFd(a), 1);
+  },
+);
 
 t.test('run: two jobs paused on one fd are both resumed by one write, through one shared watch', async (t) => {
   const loop = newLoop(t);

@@ -9,26 +9,35 @@ import { systemTimers } from '../../src/loop/timers.js';
 
 const fakeTimers: LoopTimers = { now: () => 0, setTimeout: () => 1, clearTimeout: () => {} };
 
-t.test('defaults - concurrency ∞, keepAlive true, polling 1 ms ×2 up to 100 ms, no jitter, system timers', async (t) => {
-  const expected = {
-    concurrency: Infinity,
-    keepAlive: true,
-    pollInitialDelay: 1,
-    pollFactor: 2,
-    pollMaxDelay: 100,
-    pollJitter: 0,
-    timers: systemTimers,
-  };
-  t.same(resolveOptions(undefined), expected);
-  t.same(resolveOptions({}), expected);
-  t.equal(resolveOptions({}).timers, systemTimers);
-  const loop = new JobLoop();
-  t.same(loop._options, expected, 'a JobLoop without options uses the defaults');
-  await loop.close();
-});
+t.test(
+  'defaults - concurrency ∞, keepAlive true, polling 1 ms ×2 up to 100 ms, no jitter, system timers',
+  async (t) => {
+    const expected = {
+      concurrency: Infinity,
+      keepAlive: true,
+      pollInitialDelay: 1,
+      pollFactor: 2,
+      pollMaxDelay: 100,
+      pollJitter: 0,
+      timers: systemTimers,
+    };
+    t.same(resolveOptions(undefined), expected);
+    t.same(resolveOptions({}), expected);
+    t.equal(resolveOptions({}).timers, systemTimers);
+    const loop = new JobLoop();
+    t.same(loop._options, expected, 'a JobLoop without options uses the defaults');
+    await loop.close();
+  },
+);
 
 t.test('undefined values mean the default; given values are kept; the input is not changed', (t) => {
-  const input: JobLoopOptions = { concurrency: undefined, keepAlive: false, pollMaxDelay: 50, pollInitialDelay: undefined, timers: fakeTimers };
+  const input: JobLoopOptions = {
+    concurrency: undefined,
+    keepAlive: false,
+    pollMaxDelay: 50,
+    pollInitialDelay: undefined,
+    timers: fakeTimers,
+  };
   const copy = { ...input };
   const o = resolveOptions(input);
   t.equal(o.concurrency, Infinity);
@@ -48,7 +57,10 @@ t.test('boundary values are accepted', (t) => {
   t.doesNotThrow(() => resolveOptions({ pollFactor: 1 }));
   t.doesNotThrow(() => resolveOptions({ pollInitialDelay: 5, pollMaxDelay: 5 }));
   t.doesNotThrow(() => resolveOptions({ pollJitter: 1 }));
-  t.doesNotThrow(() => resolveOptions({ pollInitialDelay: 0.5, pollFactor: 1.5, pollMaxDelay: 2.5, pollJitter: 0.25 }), 'fractions');
+  t.doesNotThrow(
+    () => resolveOptions({ pollInitialDelay: 0.5, pollFactor: 1.5, pollMaxDelay: 2.5, pollJitter: 0.25 }),
+    'fractions',
+  );
   t.end();
 });
 
@@ -71,7 +83,11 @@ const typeErrors: [string, unknown][] = [
 for (const [name, options] of typeErrors) {
   t.test(`validation - ${name} throws TypeError ERR_INVALID_ARG_TYPE`, (t) => {
     t.throws(() => resolveOptions(options as JobLoopOptions), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
-    t.throws(() => new JobLoop(options as JobLoopOptions), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }, 'the constructor too');
+    t.throws(
+      () => new JobLoop(options as JobLoopOptions),
+      { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' },
+      'the constructor too',
+    );
     t.end();
   });
 }
@@ -106,7 +122,7 @@ t.test('systemTimers - a monotonic clock and timers that do not keep the process
   t.ok(b >= a);
   let fired = false;
   const h = systemTimers.setTimeout(() => (fired = true), 1) as NodeJS.Timeout;
-  t.equal(h.hasRef(), false, 'unref\'d');
+  t.equal(h.hasRef(), false, "unref'd");
   const cancelled = systemTimers.setTimeout(() => t.fail('cancelled timer fired'), 1);
   systemTimers.clearTimeout(cancelled);
   const keep = setInterval(() => {}, 1000);

@@ -46,13 +46,37 @@ t.test('run - argument validation rejects (never throws) with codes; nothing run
     ['func null', () => loop.run(null as never), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }],
     ['options null', () => loop.run(body, undefined, null as never), { code: 'ERR_INVALID_ARG_TYPE' }],
     ['options a number', () => loop.run(body, undefined, 5 as never), { code: 'ERR_INVALID_ARG_TYPE' }],
-    ['waitCtx a plain object', () => loop.run(body, undefined, { waitCtx: {} as never }), { code: 'ERR_INVALID_ARG_TYPE' }],
-    ['waitCtx freed', () => loop.run(body, undefined, { waitCtx: freed }), { name: 'AsyncError', code: 'ERR_R_PASSED_INVALID_ARGUMENT' }],
-    ['signal not an AbortSignal', () => loop.run(body, undefined, { signal: {} as never }), { code: 'ERR_INVALID_ARG_TYPE' }],
-    ['timeout a string', () => loop.run(body, undefined, { timeout: '5' as never }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }],
+    [
+      'waitCtx a plain object',
+      () => loop.run(body, undefined, { waitCtx: {} as never }),
+      { code: 'ERR_INVALID_ARG_TYPE' },
+    ],
+    [
+      'waitCtx freed',
+      () => loop.run(body, undefined, { waitCtx: freed }),
+      { name: 'AsyncError', code: 'ERR_R_PASSED_INVALID_ARGUMENT' },
+    ],
+    [
+      'signal not an AbortSignal',
+      () => loop.run(body, undefined, { signal: {} as never }),
+      { code: 'ERR_INVALID_ARG_TYPE' },
+    ],
+    [
+      'timeout a string',
+      () => loop.run(body, undefined, { timeout: '5' as never }),
+      { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' },
+    ],
     ['timeout -1', () => loop.run(body, undefined, { timeout: -1 }), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' }],
-    ['timeout NaN', () => loop.run(body, undefined, { timeout: NaN }), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' }],
-    ['timeout Infinity', () => loop.run(body, undefined, { timeout: Infinity }), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' }],
+    [
+      'timeout NaN',
+      () => loop.run(body, undefined, { timeout: NaN }),
+      { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' },
+    ],
+    [
+      'timeout Infinity',
+      () => loop.run(body, undefined, { timeout: Infinity }),
+      { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' },
+    ],
   ];
   for (const [name, call, wanted] of cases) {
     let p!: Promise<unknown>;
@@ -96,33 +120,36 @@ t.test('run - args are passed as given (no copy) to generator, async and plain b
   t.equal(args.buf[0], 7);
 });
 
-t.test('run - an async body waiting on a signal resolves with its value; a throw rejects with the thrown value', async (t) => {
-  const loop = new JobLoop();
-  t.teardown(() => loop.close());
-  const sig = new WaitSignal();
-  const p = loop.run(async () => {
-    getCurrentJob()!.waitCtx!.setWaitFd('s', sig);
-    while (!sig.readable) await pauseJob();
-    return sig.clear();
-  });
-  setTimeout(() => sig.notify(), 5);
-  t.equal(await p, 1);
-  const boom = { custom: 'thrown' };
-  let caught: unknown;
-  await loop
-    .run(async () => {
-      await pauseJob();
-      throw boom;
-    })
-    .catch((e) => (caught = e));
-  t.equal(caught, boom, 'rejects with the thrown value itself');
-  await t.rejects(
-    loop.run(() => {
-      throw new RangeError('plain');
-    }),
-    { name: 'RangeError' },
-  );
-});
+t.test(
+  'run - an async body waiting on a signal resolves with its value; a throw rejects with the thrown value',
+  async (t) => {
+    const loop = new JobLoop();
+    t.teardown(() => loop.close());
+    const sig = new WaitSignal();
+    const p = loop.run(async () => {
+      getCurrentJob()!.waitCtx!.setWaitFd('s', sig);
+      while (!sig.readable) await pauseJob();
+      return sig.clear();
+    });
+    setTimeout(() => sig.notify(), 5);
+    t.equal(await p, 1);
+    const boom = { custom: 'thrown' };
+    let caught: unknown;
+    await loop
+      .run(async () => {
+        await pauseJob();
+        throw boom;
+      })
+      .catch((e) => (caught = e));
+    t.equal(caught, boom, 'rejects with the thrown value itself');
+    await t.rejects(
+      loop.run(() => {
+        throw new RangeError('plain');
+      }),
+      { name: 'RangeError' },
+    );
+  },
+);
 
 t.test('run - without waitCtx the loop makes a context and frees it once when the run settles', async (t) => {
   const loop = new JobLoop();
@@ -183,7 +210,7 @@ t.test('run - a waitCtx passed in is never freed by the loop (nor by close)', as
   t.equal(seenCtx, ctx, 'the job got the context passed in');
   t.equal(ctx.freed, false);
   t.equal(cleanups, 0);
-  t.equal(ctx.callback, appCallback, 'the application\'s callback is restored');
+  t.equal(ctx.callback, appCallback, "the application's callback is restored");
   t.equal(ctx.callbackArg, 'arg');
   await loop.close();
   t.equal(ctx.freed, false, 'close leaves it too');
@@ -267,9 +294,7 @@ t.test('run - called from inside a generator job body: deferred start, both fini
   t.ok(innerSawJob !== null, 'the inner body ran in a job');
 });
 
-t.test(
-  'run - called from inside an async job body that awaits it',
-  async (t) => {
+t.test('run - called from inside an async job body that awaits it', async (t) => {
   const loop = new JobLoop();
   t.teardown(() => loop.close());
   const result = await loop.run(async () => {
@@ -280,28 +305,24 @@ t.test(
     return `outer+${v}`;
   });
   t.equal(result, 'outer+inner');
-  },
-);
+});
 
-t.test(
-  'run - a WaitSignal notified by an async job that keeps running resumes the waiting run',
-  async (t) => {
-    const loop = new JobLoop();
-    t.teardown(() => loop.close());
-    const sig = new WaitSignal();
-    const waiter = loop.run(waitOn(sig, 'woken'));
-    await immediate();
-    const notifier = loop.run(async () => {
-      sig.notify();
-      await new Promise((r) => setTimeout(r, 5)); // still running when the waiter is resumed
-      return 'notifier done';
-    });
-    t.same(await Promise.allSettled([waiter, notifier]), [
-      { status: 'fulfilled', value: 'woken' },
-      { status: 'fulfilled', value: 'notifier done' },
-    ]);
-  },
-);
+t.test('run - a WaitSignal notified by an async job that keeps running resumes the waiting run', async (t) => {
+  const loop = new JobLoop();
+  t.teardown(() => loop.close());
+  const sig = new WaitSignal();
+  const waiter = loop.run(waitOn(sig, 'woken'));
+  await immediate();
+  const notifier = loop.run(async () => {
+    sig.notify();
+    await new Promise((r) => setTimeout(r, 5)); // still running when the waiter is resumed
+    return 'notifier done';
+  });
+  t.same(await Promise.allSettled([waiter, notifier]), [
+    { status: 'fulfilled', value: 'woken' },
+    { status: 'fulfilled', value: 'notifier done' },
+  ]);
+});
 
 t.test('events - pause / resume / settle in order, with ids and reasons', async (t) => {
   const loop = new JobLoop();

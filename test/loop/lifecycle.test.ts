@@ -33,35 +33,44 @@ t.test("JobLoop: a job paused on a ref'd fd watch keeps the process alive until 
 t.test('JobLoop({ keepAlive: false }): a job paused on an fd does not keep the process alive', async (t) => {
   const out = runFixture(t, 'keepalive-false.mjs');
   t.same(out, ['paused 1 on fd 1', 'exit 0 paused 1'], 'exited with the job still paused');
-  t.notOk(out.some((l) => l.startsWith('job ')), "the job's completion line is not printed");
+  t.notOk(
+    out.some((l) => l.startsWith('job ')),
+    "the job's completion line is not printed",
+  );
 });
 
-t.test('JobLoop in a worker: terminate() with live fd watches (idle, and with readiness in flight) leaves the parent working and no fd open', async (t) => {
-  t.same(runFixture(t, 'terminate-worker.mjs'), [
-    'warm-up: parent job read 1',
-    'paused: worker paused 50, watched 50',
-    'paused: worker exit code 1',
-    'paused: fds back to start true',
-    'paused: parent job read 1',
-    'notified: worker paused 50, watched 50',
-    'notified: worker exit code 1',
-    'notified: fds back to start true',
-    'notified: parent job read 1',
-    'exit 0',
-  ]);
-});
+t.test(
+  'JobLoop in a worker: terminate() with live fd watches (idle, and with readiness in flight) leaves the parent working and no fd open',
+  async (t) => {
+    t.same(runFixture(t, 'terminate-worker.mjs'), [
+      'warm-up: parent job read 1',
+      'paused: worker paused 50, watched 50',
+      'paused: worker exit code 1',
+      'paused: fds back to start true',
+      'paused: parent job read 1',
+      'notified: worker paused 50, watched 50',
+      'notified: worker exit code 1',
+      'notified: fds back to start true',
+      'notified: parent job read 1',
+      'exit 0',
+    ]);
+  },
+);
 
-t.test('JobLoop in two workers: each thread has its own pool (initPool(1, 0)); jobs run sequentially in one and concurrently in the other', async (t) => {
-  t.same(runFixture(t, 'pool-workers.mjs'), [
-    // A takes its pool's only job and keeps it paused...
-    'A holding: paused 1, pool max 1 created 1 idle 0',
-    // ...while B, with a pool of one of its own, still gets a job: its second run waits for B's
-    // one job (not for A's), and both finish.
-    'B results 1,1; during: paused 1 waiting 1, pool max 1 created 1 idle 0; order B1 start, B1 end, B2 start, B2 end; pool max 1 created 1 idle 1',
-    'B exit 0',
-    // A then finishes its first job and runs the second on the same single job.
-    'A results 1,1; A2 paused 1; order A1 start, A1 end, A2 start, A2 end; pool max 1 created 1 idle 1',
-    'A exit 0',
-    'main pool unchanged true',
-  ]);
-});
+t.test(
+  'JobLoop in two workers: each thread has its own pool (initPool(1, 0)); jobs run sequentially in one and concurrently in the other',
+  async (t) => {
+    t.same(runFixture(t, 'pool-workers.mjs'), [
+      // A takes its pool's only job and keeps it paused...
+      'A holding: paused 1, pool max 1 created 1 idle 0',
+      // ...while B, with a pool of one of its own, still gets a job: its second run waits for B's
+      // one job (not for A's), and both finish.
+      'B results 1,1; during: paused 1 waiting 1, pool max 1 created 1 idle 0; order B1 start, B1 end, B2 start, B2 end; pool max 1 created 1 idle 1',
+      'B exit 0',
+      // A then finishes its first job and runs the second on the same single job.
+      'A results 1,1; A2 paused 1; order A1 start, A1 end, A2 start, A2 end; pool max 1 created 1 idle 1',
+      'A exit 0',
+      'main pool unchanged true',
+    ]);
+  },
+);

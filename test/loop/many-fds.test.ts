@@ -4,7 +4,16 @@
  */
 import fs from 'node:fs';
 import t from 'tap';
-import { JobLoop, closeFd, drainFd, eventfd, getCurrentJob, notifyFd, pauseJob, watchedFdCount } from '../../src/index.js';
+import {
+  JobLoop,
+  closeFd,
+  drainFd,
+  eventfd,
+  getCurrentJob,
+  notifyFd,
+  pauseJob,
+  watchedFdCount,
+} from '../../src/index.js';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const openFds = (): number => fs.readdirSync('/proc/self/fd').length;

@@ -164,7 +164,7 @@ t.test('remove - forgets the item; the last removal cancels the timer; unschedul
   t.end();
 });
 
-t.test('remove - an item removed by another item\'s callback in the same batch is still served once at most', (t) => {
+t.test("remove - an item removed by another item's callback in the same batch is still served once at most", (t) => {
   const timers = new FakeTimers();
   const s = new PollScheduler(timers);
   const log: string[] = [];

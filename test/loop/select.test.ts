@@ -6,7 +6,17 @@ import t from 'tap';
 import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
-import { WaitSignal, closeFd, drainFd, eventfd, notifyFd, pipe, select, watchedFdCount, type WaitFd } from '../../src/index.js';
+import {
+  WaitSignal,
+  closeFd,
+  drainFd,
+  eventfd,
+  notifyFd,
+  pipe,
+  select,
+  watchedFdCount,
+  type WaitFd,
+} from '../../src/index.js';
 
 // signal and stream waits do not keep the process alive
 const keepAlive = setInterval(() => {}, 1000);
@@ -60,7 +70,7 @@ t.test('select - [] on timeout for fds, signals and streams; nothing stays watch
   t.same(await select([], { timeout: 1 }), [], 'no handles: [] at the timeout');
 });
 
-t.test('select - abort rejects with the signal\'s reason and unwatches', async (t) => {
+t.test("select - abort rejects with the signal's reason and unwatches", async (t) => {
   const [r, w] = pipe();
   const sig = new WaitSignal();
   t.teardown(() => (closeFd(r), closeFd(w)));
@@ -148,13 +158,13 @@ t.test('select - handles already readable at the call are reported at once (sign
 t.test(
   'select - every readable handle is reported, fds included, when another handle is readable at once',
   async (t) => {
-  const [r, w] = pipe();
-  t.teardown(() => (closeFd(r), closeFd(w)));
-  const sig = new WaitSignal();
-  notifyFd(w);
-  sig.notify();
-  t.same(await select([r, sig]), [r, sig], 'the readable fd is in the result too');
-  drainFd(r);
+    const [r, w] = pipe();
+    t.teardown(() => (closeFd(r), closeFd(w)));
+    const sig = new WaitSignal();
+    notifyFd(w);
+    sig.notify();
+    t.same(await select([r, sig]), [r, sig], 'the readable fd is in the result too');
+    drainFd(r);
   },
 );
 

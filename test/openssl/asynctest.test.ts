@@ -259,7 +259,11 @@ for (const kind of KINDS) {
     const ret = { value: 0 };
     t.equal(O.ASYNC_init_thread(1, 0), 1);
     const waitctx = O.ASYNC_WAIT_CTX_new();
-    t.equal(await start(t, kind, job, waitctx, ret, blockpause), O.ASYNC_PAUSE, 'first start -> PAUSE (the unblocked pause)');
+    t.equal(
+      await start(t, kind, job, waitctx, ret, blockpause),
+      O.ASYNC_PAUSE,
+      'first start -> PAUSE (the unblocked pause)',
+    );
     t.equal(await start(t, kind, job, waitctx, ret, blockpause), O.ASYNC_FINISH, 'restart -> FINISH');
     t.equal(ret.value, 1);
     O.ASYNC_WAIT_CTX_free(waitctx);

@@ -52,7 +52,9 @@ for (const kind of KINDS) {
     r = O.ASYNC_WAIT_CTX_set_callback(ctx, testCb, cbArgVal);
     emit(`set_callback(ctx, test_cb, &arg) -> ${r}`);
     r = O.ASYNC_WAIT_CTX_get_callback(ctx, cb, arg);
-    emit(`get_callback -> ${r} cb==test_cb:${yesno(cb.value === testCb)} arg==&cb_arg_val:${yesno(arg.value === cbArgVal)}`);
+    emit(
+      `get_callback -> ${r} cb==test_cb:${yesno(cb.value === testCb)} arg==&cb_arg_val:${yesno(arg.value === cbArgVal)}`,
+    );
     emit(`set_status(OK) -> ${O.ASYNC_WAIT_CTX_set_status(ctx, O.ASYNC_STATUS_OK)}`);
     emit(`get_status -> ${stname(O.ASYNC_WAIT_CTX_get_status(ctx))}`);
     emit(`set_status(99) -> ${O.ASYNC_WAIT_CTX_set_status(ctx, 99)}`);

@@ -93,7 +93,18 @@ t.test('ERR_get_error / ERR_peek_error / ERR_clear_error: oldest first, peek doe
     }),
     O.ASYNC_ERR,
   ); // ASYNC_R_JOB_FAILED
-  t.equal(O.ASYNC_start_job({ value: null }, null, ret, function* () { return 1; }, { f() {} }), O.ASYNC_ERR); // ERR_R_PASSED_INVALID_ARGUMENT
+  t.equal(
+    O.ASYNC_start_job(
+      { value: null },
+      null,
+      ret,
+      function* () {
+        return 1;
+      },
+      { f() {} },
+    ),
+    O.ASYNC_ERR,
+  ); // ERR_R_PASSED_INVALID_ARGUMENT
   const p1 = O.ERR_peek_error();
   const p2 = O.ERR_peek_error();
   t.equal(p1?.code, 'ASYNC_R_INVALID_POOL_SIZE', 'peek gives the oldest');

@@ -234,8 +234,12 @@ export class Trace {
     const fd = ref<any>(-12345);
     const cd = ref<unknown>('untouched');
     const r = O.ASYNC_WAIT_CTX_get_fd(c, key as any, fd, cd);
-    if (r) this.emit(`${pfx}get_fd(${kname}) -> 1 fd=${fd.value} custom=${cd.value === null ? 'NULL' : String(cd.value)}`);
-    else this.emit(`${pfx}get_fd(${kname}) -> 0 (outputs untouched: ${yesno(fd.value === -12345 && cd.value === 'untouched')})`);
+    if (r)
+      this.emit(`${pfx}get_fd(${kname}) -> 1 fd=${fd.value} custom=${cd.value === null ? 'NULL' : String(cd.value)}`);
+    else
+      this.emit(
+        `${pfx}get_fd(${kname}) -> 0 (outputs untouched: ${yesno(fd.value === -12345 && cd.value === 'untouched')})`,
+      );
   };
 
   /** Compare with the oracle's lines (the lines between `=== name` and `--- exit 0`). */
@@ -246,9 +250,7 @@ export class Trace {
 
 /** Split a block of expected oracle lines (template literal) into lines. */
 export function lines(block: string): string[] {
-  return block
-    .split('\n')
-    .filter((l, i, all) => !(l.trim() === '' && (i === 0 || i === all.length - 1)));
+  return block.split('\n').filter((l, i, all) => !(l.trim() === '' && (i === 0 || i === all.length - 1)));
 }
 
 /**

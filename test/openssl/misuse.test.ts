@@ -65,11 +65,16 @@ t.test('ASYNC_start_job with a job ref that is not a ref throws TypeError', asyn
     ran = true;
     return 1;
   };
-  for (const job of [null, undefined, 5, 'x']) t.throws(() => anyO.ASYNC_start_job(job, null, ref(0), body), TypeError, `job=${String(job)}`);
+  for (const job of [null, undefined, 5, 'x'])
+    t.throws(() => anyO.ASYNC_start_job(job, null, ref(0), body), TypeError, `job=${String(job)}`);
   t.equal(ran, false, 'body never ran');
-  await expectCleanMisuse(t, 'job ref holding a non-job object', () => anyO.ASYNC_start_job({ value: { not: 'a job' } }, null, ref(0), body));
+  await expectCleanMisuse(t, 'job ref holding a non-job object', () =>
+    anyO.ASYNC_start_job({ value: { not: 'a job' } }, null, ref(0), body),
+  );
   await expectCleanMisuse(t, 'ret that is not a ref', () => anyO.ASYNC_start_job(ref(null), null, 5, body));
-  await expectCleanMisuse(t, 'ctx that is not a wait ctx', () => anyO.ASYNC_start_job(ref(null), { not: 'a ctx' }, ref(0), body));
+  await expectCleanMisuse(t, 'ctx that is not a wait ctx', () =>
+    anyO.ASYNC_start_job(ref(null), { not: 'a ctx' }, ref(0), body),
+  );
   for (const kind of KINDS) await poolStillWorks(t, kind);
 });
 
@@ -82,105 +87,128 @@ t.test('ASYNC_start_job with a byte view and size larger than it throws RangeErr
   const job = ref<Job | null>(null);
   t.throws(() => O.ASYNC_start_job(job, null, ref(0), body, new Uint8Array(4), 5), RangeError, 'Uint8Array(4), size 5');
   t.throws(() => O.ASYNC_start_job(job, null, ref(0), body, Buffer.alloc(2), 3), RangeError, 'Buffer(2), size 3');
-  t.throws(() => O.ASYNC_start_job(job, null, ref(0), body, new ArrayBuffer(1), 2), RangeError, 'ArrayBuffer(1), size 2');
-  t.throws(() => O.ASYNC_start_job(job, null, ref(0), body, new Uint8Array(8).subarray(6), 3), RangeError, 'subarray of 2 bytes, size 3');
+  t.throws(
+    () => O.ASYNC_start_job(job, null, ref(0), body, new ArrayBuffer(1), 2),
+    RangeError,
+    'ArrayBuffer(1), size 2',
+  );
+  t.throws(
+    () => O.ASYNC_start_job(job, null, ref(0), body, new Uint8Array(8).subarray(6), 3),
+    RangeError,
+    'subarray of 2 bytes, size 3',
+  );
   t.equal(ran, false);
   t.equal(job.value, null);
   for (const kind of KINDS) await poolStillWorks(t, kind);
 });
 
-t.test('ASYNC_start_job with a negative, fractional or non-number size fails cleanly and never shares args', async (t) => {
-  let seen: unknown = 'not run';
-  const body = function* (a: unknown) {
-    seen = a;
-    return 1;
-  };
-  for (const [what, args, size] of [
-    ['Uint8Array, size -1', new Uint8Array(4), -1],
-    ['object, size -1', { n: 1 }, -1],
-    ['Uint8Array, size -2', new Uint8Array(4), -2],
-    ['Uint8Array, size 1.5', new Uint8Array(4), 1.5],
-    ["Uint8Array, size 'x'", new Uint8Array(4), 'x'],
-  ] as const) {
-    seen = 'not run';
-    await expectCleanMisuse(t, what, () => anyO.ASYNC_start_job(ref(null), null, ref(0), body, args, size));
-    t.not(seen, args, `${what}: the job never gets the caller's own object`);
-  }
-  for (const kind of KINDS) await poolStillWorks(t, kind);
-});
-
-for (const kind of KINDS) {
-  t.test(`ASYNC_start_job with an uncloneable arg gives ERR + ERR_R_PASSED_INVALID_ARGUMENT with the clone error as cause (${kind} body)`, async (t) => {
-    t.equal(O.ASYNC_init_thread(1, 0), 1);
-    let ran = false;
-    const script: Script = function* () {
-      ran = true;
+t.test(
+  'ASYNC_start_job with a negative, fractional or non-number size fails cleanly and never shares args',
+  async (t) => {
+    let seen: unknown = 'not run';
+    const body = function* (a: unknown) {
+      seen = a;
       return 1;
     };
-    for (const [what, arg] of [
-      ['a function', () => 1],
-      ['an object with a method', { m() {} }],
-      ['a nested symbol', { s: Symbol('x') }],
+    for (const [what, args, size] of [
+      ['Uint8Array, size -1', new Uint8Array(4), -1],
+      ['object, size -1', { n: 1 }, -1],
+      ['Uint8Array, size -2', new Uint8Array(4), -2],
+      ['Uint8Array, size 1.5', new Uint8Array(4), 1.5],
+      ["Uint8Array, size 'x'", new Uint8Array(4), 'x'],
     ] as const) {
-      const job = ref<Job | null>(null);
-      const ret = ref(-1);
-      const r = await goScript(t, kind, job, null, ret, script, arg);
-      t.equal(r, O.ASYNC_ERR, `${what}: ASYNC_ERR`);
-      t.equal(ran, false, `${what}: body not run`);
-      t.equal(ret.value, -1, `${what}: ret untouched`);
-      const e = O.ERR_get_error();
-      t.ok(e instanceof Error, `${what}: an Error is queued`);
-      t.equal(e?.code, 'ERR_R_PASSED_INVALID_ARGUMENT', `${what}: code`);
-      t.ok(e?.cause instanceof Error || (e?.cause as any)?.name === 'DataCloneError', `${what}: cause is the clone error`);
-      t.equal((e?.cause as any)?.name, 'DataCloneError', `${what}: cause is a DataCloneError`);
-      t.equal(O.ERR_get_error(), null, `${what}: only one error`);
+      seen = 'not run';
+      await expectCleanMisuse(t, what, () => anyO.ASYNC_start_job(ref(null), null, ref(0), body, args, size));
+      t.not(seen, args, `${what}: the job never gets the caller's own object`);
     }
-    // With max 1, the failed starts did not consume the one job.
-    await poolStillWorks(t, kind);
-  });
+    for (const kind of KINDS) await poolStillWorks(t, kind);
+  },
+);
 
-  t.test(`ASYNC_start_job: a body that throws gives ERR + ASYNC_R_JOB_FAILED with the thrown value as cause; the job goes back to the pool (${kind} body)`, async (t) => {
-    t.equal(O.ASYNC_init_thread(1, 0), 1);
-    const thrown = [new Error('first run'), 'a string', { plain: 'object' }, new TypeError('after a pause')];
-    for (const [i, value] of thrown.entries()) {
-      const afterPause = i === 3;
-      const script: Script = function* (_a, pause) {
-        if (afterPause) yield* pause();
-        throw value;
+for (const kind of KINDS) {
+  t.test(
+    `ASYNC_start_job with an uncloneable arg gives ERR + ERR_R_PASSED_INVALID_ARGUMENT with the clone error as cause (${kind} body)`,
+    async (t) => {
+      t.equal(O.ASYNC_init_thread(1, 0), 1);
+      let ran = false;
+      const script: Script = function* () {
+        ran = true;
+        return 1;
       };
-      const job = ref<Job | null>(null);
-      const ret = ref(-1);
-      let r = await goScript(t, kind, job, null, ret, script);
-      if (afterPause) {
-        t.equal(r, O.ASYNC_PAUSE);
-        r = await goScript(t, kind, job, null, ret, script);
+      for (const [what, arg] of [
+        ['a function', () => 1],
+        ['an object with a method', { m() {} }],
+        ['a nested symbol', { s: Symbol('x') }],
+      ] as const) {
+        const job = ref<Job | null>(null);
+        const ret = ref(-1);
+        const r = await goScript(t, kind, job, null, ret, script, arg);
+        t.equal(r, O.ASYNC_ERR, `${what}: ASYNC_ERR`);
+        t.equal(ran, false, `${what}: body not run`);
+        t.equal(ret.value, -1, `${what}: ret untouched`);
+        const e = O.ERR_get_error();
+        t.ok(e instanceof Error, `${what}: an Error is queued`);
+        t.equal(e?.code, 'ERR_R_PASSED_INVALID_ARGUMENT', `${what}: code`);
+        t.ok(
+          e?.cause instanceof Error || (e?.cause as any)?.name === 'DataCloneError',
+          `${what}: cause is the clone error`,
+        );
+        t.equal((e?.cause as any)?.name, 'DataCloneError', `${what}: cause is a DataCloneError`);
+        t.equal(O.ERR_get_error(), null, `${what}: only one error`);
       }
-      t.equal(r, O.ASYNC_ERR, `throw #${i}: ASYNC_ERR`);
-      t.equal(ret.value, -1, `throw #${i}: ret untouched`);
-      const e = O.ERR_get_error();
-      t.ok(e instanceof Error);
-      t.equal(e?.code, 'ASYNC_R_JOB_FAILED', `throw #${i}: code`);
-      t.equal(e?.cause, value, `throw #${i}: cause is the thrown value`);
-      t.equal(O.ERR_get_error(), null);
-      t.equal(O.ASYNC_get_current_job(), null);
-    }
-    // init_thread(1,0): the failed jobs went back to the pool, so one more start works.
-    await poolStillWorks(t, kind);
-  });
+      // With max 1, the failed starts did not consume the one job.
+      await poolStillWorks(t, kind);
+    },
+  );
+
+  t.test(
+    `ASYNC_start_job: a body that throws gives ERR + ASYNC_R_JOB_FAILED with the thrown value as cause; the job goes back to the pool (${kind} body)`,
+    async (t) => {
+      t.equal(O.ASYNC_init_thread(1, 0), 1);
+      const thrown = [new Error('first run'), 'a string', { plain: 'object' }, new TypeError('after a pause')];
+      for (const [i, value] of thrown.entries()) {
+        const afterPause = i === 3;
+        const script: Script = function* (_a, pause) {
+          if (afterPause) yield* pause();
+          throw value;
+        };
+        const job = ref<Job | null>(null);
+        const ret = ref(-1);
+        let r = await goScript(t, kind, job, null, ret, script);
+        if (afterPause) {
+          t.equal(r, O.ASYNC_PAUSE);
+          r = await goScript(t, kind, job, null, ret, script);
+        }
+        t.equal(r, O.ASYNC_ERR, `throw #${i}: ASYNC_ERR`);
+        t.equal(ret.value, -1, `throw #${i}: ret untouched`);
+        const e = O.ERR_get_error();
+        t.ok(e instanceof Error);
+        t.equal(e?.code, 'ASYNC_R_JOB_FAILED', `throw #${i}: code`);
+        t.equal(e?.cause, value, `throw #${i}: cause is the thrown value`);
+        t.equal(O.ERR_get_error(), null);
+        t.equal(O.ASYNC_get_current_job(), null);
+      }
+      // init_thread(1,0): the failed jobs went back to the pool, so one more start works.
+      await poolStillWorks(t, kind);
+    },
+  );
 }
 
-t.test('ASYNC_start_job: a plain function that throws gives ERR + ASYNC_R_JOB_FAILED; the job goes back to the pool', async (t) => {
-  t.equal(O.ASYNC_init_thread(1, 0), 1);
-  const boom = new RangeError('plain');
-  const r = await go(t, 'plain', ref(null), null, ref(-1), () => {
-    throw boom;
-  });
-  t.equal(r, O.ASYNC_ERR);
-  const e = O.ERR_get_error();
-  t.equal(e?.code, 'ASYNC_R_JOB_FAILED');
-  t.equal(e?.cause, boom);
-  await poolStillWorks(t, 'generator');
-});
+t.test(
+  'ASYNC_start_job: a plain function that throws gives ERR + ASYNC_R_JOB_FAILED; the job goes back to the pool',
+  async (t) => {
+    t.equal(O.ASYNC_init_thread(1, 0), 1);
+    const boom = new RangeError('plain');
+    const r = await go(t, 'plain', ref(null), null, ref(-1), () => {
+      throw boom;
+    });
+    t.equal(r, O.ASYNC_ERR);
+    const e = O.ERR_get_error();
+    t.equal(e?.code, 'ASYNC_R_JOB_FAILED');
+    t.equal(e?.cause, boom);
+    await poolStillWorks(t, 'generator');
+  },
+);
 
 t.test('ASYNC_start_job: an async body that rejects after a pause resolves ASYNC_ERR (does not reject)', async (t) => {
   t.equal(O.ASYNC_init_thread(1, 0), 1);
@@ -222,42 +250,45 @@ t.test('ASYNC_start_job: an async body that rejects before its first pause resol
   t.equal(e?.cause, boom);
 });
 
-t.test('ASYNC_start_job: resuming an async job whose segment has not settled gives ERR with a queued error; the job still finishes', async (t) => {
-  const steps: string[] = [];
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const body = async (): Promise<number> => {
-    steps.push('seg1');
-    await O.ASYNC_pause_job();
-    steps.push('seg2 start');
-    await gate;
-    steps.push('seg2 end');
-    await O.ASYNC_pause_job();
-    steps.push('seg3');
-    return 5;
-  };
-  const job = ref<Job | null>(null);
-  const ret = ref<any>(-1);
-  t.equal(await go(t, 'async', job, null, ret, body), O.ASYNC_PAUSE);
-  const handle = job.value;
-  const p2 = O.ASYNC_start_job(job, null, ret, body);
-  await new Promise((r) => setImmediate(r));
-  t.same(steps, ['seg1', 'seg2 start'], 'segment 2 is running (waiting on the gate)');
-  const again = O.ASYNC_start_job(ref<Job | null>(handle), null, ref(-1), body);
-  t.equal(await again, O.ASYNC_ERR, 'a second resume while the segment runs -> ASYNC_ERR');
-  const e = O.ERR_get_error();
-  t.ok(e instanceof Error, 'an error is queued');
-  t.type(e?.code, 'string');
-  O.ERR_clear_error();
-  t.same(steps, ['seg1', 'seg2 start'], 'the second resume ran nothing');
-  release();
-  t.equal(await p2, O.ASYNC_PAUSE, 'the running segment pauses normally');
-  t.equal(job.value, handle);
-  t.equal(await go(t, 'async', job, null, ret, body), O.ASYNC_FINISH);
-  t.equal(ret.value, 5);
-  t.same(steps, ['seg1', 'seg2 start', 'seg2 end', 'seg3']);
-  await poolStillWorks(t, 'async');
-});
+t.test(
+  'ASYNC_start_job: resuming an async job whose segment has not settled gives ERR with a queued error; the job still finishes',
+  async (t) => {
+    const steps: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const body = async (): Promise<number> => {
+      steps.push('seg1');
+      await O.ASYNC_pause_job();
+      steps.push('seg2 start');
+      await gate;
+      steps.push('seg2 end');
+      await O.ASYNC_pause_job();
+      steps.push('seg3');
+      return 5;
+    };
+    const job = ref<Job | null>(null);
+    const ret = ref<any>(-1);
+    t.equal(await go(t, 'async', job, null, ret, body), O.ASYNC_PAUSE);
+    const handle = job.value;
+    const p2 = O.ASYNC_start_job(job, null, ret, body);
+    await new Promise((r) => setImmediate(r));
+    t.same(steps, ['seg1', 'seg2 start'], 'segment 2 is running (waiting on the gate)');
+    const again = O.ASYNC_start_job(ref<Job | null>(handle), null, ref(-1), body);
+    t.equal(await again, O.ASYNC_ERR, 'a second resume while the segment runs -> ASYNC_ERR');
+    const e = O.ERR_get_error();
+    t.ok(e instanceof Error, 'an error is queued');
+    t.type(e?.code, 'string');
+    O.ERR_clear_error();
+    t.same(steps, ['seg1', 'seg2 start'], 'the second resume ran nothing');
+    release();
+    t.equal(await p2, O.ASYNC_PAUSE, 'the running segment pauses normally');
+    t.equal(job.value, handle);
+    t.equal(await go(t, 'async', job, null, ret, body), O.ASYNC_FINISH);
+    t.equal(ret.value, 5);
+    t.same(steps, ['seg1', 'seg2 start', 'seg2 end', 'seg3']);
+    await poolStillWorks(t, 'async');
+  },
+);
 
 t.test('ASYNC_WAIT_CTX_set_wait_fd with a bad fd throws; the ctx is unchanged', async (t) => {
   const ctx = O.ASYNC_WAIT_CTX_new();
@@ -300,7 +331,11 @@ t.test('ASYNC_WAIT_CTX functions with a null ctx throw TypeError (free and set_c
   t.throws(() => anyO.ASYNC_WAIT_CTX_set_wait_fd({}, k, 1), TypeError, 'set_wait_fd({}) -> TypeError');
   t.throws(() => anyO.ASYNC_WAIT_CTX_get_status(42), TypeError, 'get_status(42) -> TypeError');
   t.doesNotThrow(() => O.ASYNC_WAIT_CTX_free(null), 'ASYNC_WAIT_CTX_free(null) is a no-op');
-  t.equal(anyO.ASYNC_WAIT_CTX_set_callback(null, () => 1, 1), 0, 'ASYNC_WAIT_CTX_set_callback(null, …) -> 0');
+  t.equal(
+    anyO.ASYNC_WAIT_CTX_set_callback(null, () => 1, 1),
+    0,
+    'ASYNC_WAIT_CTX_set_callback(null, …) -> 0',
+  );
   for (const kind of KINDS) await poolStillWorks(t, kind);
 });
 
@@ -309,9 +344,13 @@ t.test('ASYNC_WAIT_CTX functions with other bad arguments fail cleanly', async (
   const k = {};
   O.ASYNC_WAIT_CTX_set_wait_fd(ctx, k, 3);
   await expectCleanMisuse(t, 'get_fd with null out-refs', () => anyO.ASYNC_WAIT_CTX_get_fd(ctx, k, null, null));
-  await expectCleanMisuse(t, 'get_all_fds with a null count ref', () => anyO.ASYNC_WAIT_CTX_get_all_fds(ctx, null, null));
+  await expectCleanMisuse(t, 'get_all_fds with a null count ref', () =>
+    anyO.ASYNC_WAIT_CTX_get_all_fds(ctx, null, null),
+  );
   await expectCleanMisuse(t, 'get_all_fds with a non-array', () => anyO.ASYNC_WAIT_CTX_get_all_fds(ctx, 'x', ref(0)));
-  await expectCleanMisuse(t, 'get_changed_fds with null count refs', () => anyO.ASYNC_WAIT_CTX_get_changed_fds(ctx, null, null, null, null));
+  await expectCleanMisuse(t, 'get_changed_fds with null count refs', () =>
+    anyO.ASYNC_WAIT_CTX_get_changed_fds(ctx, null, null, null, null),
+  );
   await expectCleanMisuse(t, 'get_callback with null refs', () => {
     O.ASYNC_WAIT_CTX_set_callback(ctx, () => 1);
     return anyO.ASYNC_WAIT_CTX_get_callback(ctx, null, null);
@@ -319,7 +358,9 @@ t.test('ASYNC_WAIT_CTX functions with other bad arguments fail cleanly', async (
   await expectCleanMisuse(t, 'set_callback with a non-function', () => anyO.ASYNC_WAIT_CTX_set_callback(ctx, 'nope'));
   await expectCleanMisuse(t, "set_status 'x'", () => anyO.ASYNC_WAIT_CTX_set_status(ctx, 'x'));
   await expectCleanMisuse(t, 'set_status 1.5', () => O.ASYNC_WAIT_CTX_set_status(ctx, 1.5));
-  await expectCleanMisuse(t, 'set_wait_fd with a non-function cleanup', () => anyO.ASYNC_WAIT_CTX_set_wait_fd(ctx, {}, 4, null, 'nope'));
+  await expectCleanMisuse(t, 'set_wait_fd with a non-function cleanup', () =>
+    anyO.ASYNC_WAIT_CTX_set_wait_fd(ctx, {}, 4, null, 'nope'),
+  );
   t.throws(() => anyO.ASYNC_get_wait_ctx(null), TypeError, 'ASYNC_get_wait_ctx(null) -> TypeError');
   t.throws(() => anyO.ASYNC_get_wait_ctx({}), TypeError, 'ASYNC_get_wait_ctx({}) -> TypeError');
   O.ASYNC_WAIT_CTX_free(ctx);
@@ -337,7 +378,10 @@ t.test('ASYNC_WAIT_CTX_free twice and use after free fail cleanly', async (t) =>
   try {
     O.ASYNC_WAIT_CTX_free(ctx);
   } catch (e) {
-    t.ok(e instanceof TypeError || e instanceof RangeError, 'a second free either does nothing or throws TypeError/RangeError');
+    t.ok(
+      e instanceof TypeError || e instanceof RangeError,
+      'a second free either does nothing or throws TypeError/RangeError',
+    );
   }
   t.equal(cleanups, 1, 'cleanup runs once');
   O.ERR_clear_error();

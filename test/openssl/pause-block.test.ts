@@ -52,7 +52,9 @@ for (const kind of KINDS) {
     let r = await o.start(job, ctx, ret, oj);
     emit(`start -> ${rname(r)} job=${j(job.value)} (outside block did not leak into job)`);
     emit(`current_job while a job is paused -> ${j(O.ASYNC_get_current_job())}`);
-    emit(`pause outside job while a job is paused -> ${kind === 'generator' ? pauseSync().value : await O.ASYNC_pause_job()}`);
+    emit(
+      `pause outside job while a job is paused -> ${kind === 'generator' ? pauseSync().value : await O.ASYNC_pause_job()}`,
+    );
     r = await o.start(job, ctx, ret, oj);
     emit(`start -> ${rname(r)} ret=${ret.value} job=${j(job.value)}`);
     emit(`current_job after finish -> ${j(O.ASYNC_get_current_job())}`);
@@ -80,58 +82,60 @@ end: errq empty
 `);
   });
 
-  t.test(`[oracle block_pause_nesting] ASYNC_block_pause nests; pause while blocked is a no-op (${kind} body)`, async (t) => {
-    const o = new Trace(t, kind);
-    const { emit, j } = o;
-    const bpKey = {};
-    const bp: Script = function* (_a, pause) {
-      const w = O.ASYNC_get_wait_ctx(O.ASYNC_get_current_job()!)!;
-      O.ASYNC_WAIT_CTX_set_wait_fd(w, bpKey, 10);
-      emit('job: set_wait_fd(fd=10)');
-      O.ASYNC_block_pause();
-      O.ASYNC_block_pause();
-      emit('job: block x2');
-      let r = yield* pause();
-      emit(`job: pause while blocked(2) -> ${r} seg=${o.seg}`);
-      o.showChanged(w, 'job: ');
-      O.ASYNC_unblock_pause();
-      emit('job: unblock (count 1)');
-      r = yield* pause();
-      emit(`job: pause while blocked(1) -> ${r} seg=${o.seg}`);
-      O.ASYNC_unblock_pause();
-      emit('job: unblock (count 0)');
-      r = yield* pause();
-      emit(`job: pause unblocked -> ${r} seg=${o.seg}`);
-      o.showChanged(w, 'job: after resume ');
-      O.ASYNC_unblock_pause();
-      O.ASYNC_unblock_pause();
-      emit('job: unblock x2 at count 0 (no underflow)');
-      r = yield* pause();
-      emit(`job: pause -> ${r} seg=${o.seg}`);
-      O.ASYNC_block_pause();
-      emit('job: block (count 1)');
-      r = yield* pause();
-      emit(`job: pause while blocked(1) -> ${r} seg=${o.seg}`);
-      O.ASYNC_unblock_pause();
-      emit('job: unblock (count 0), returning 5');
-      return 5;
-    };
-    const job = ref<Job | null>(null);
-    const ctx = O.ASYNC_WAIT_CTX_new();
-    const ret = ref(-1);
-    for (let i = 0; i < 6; i++) {
-      const r = await o.start(job, ctx, ret, bp);
-      if (r === O.ASYNC_PAUSE) {
-        emit(`start(seg=${o.seg}) -> PAUSE job=${j(job.value)}`);
-        o.showChanged(ctx, '');
-      } else {
-        emit(`start(seg=${o.seg}) -> ${rname(r)} ret=${ret.value} job=${j(job.value)}`);
-        break;
+  t.test(
+    `[oracle block_pause_nesting] ASYNC_block_pause nests; pause while blocked is a no-op (${kind} body)`,
+    async (t) => {
+      const o = new Trace(t, kind);
+      const { emit, j } = o;
+      const bpKey = {};
+      const bp: Script = function* (_a, pause) {
+        const w = O.ASYNC_get_wait_ctx(O.ASYNC_get_current_job()!)!;
+        O.ASYNC_WAIT_CTX_set_wait_fd(w, bpKey, 10);
+        emit('job: set_wait_fd(fd=10)');
+        O.ASYNC_block_pause();
+        O.ASYNC_block_pause();
+        emit('job: block x2');
+        let r = yield* pause();
+        emit(`job: pause while blocked(2) -> ${r} seg=${o.seg}`);
+        o.showChanged(w, 'job: ');
+        O.ASYNC_unblock_pause();
+        emit('job: unblock (count 1)');
+        r = yield* pause();
+        emit(`job: pause while blocked(1) -> ${r} seg=${o.seg}`);
+        O.ASYNC_unblock_pause();
+        emit('job: unblock (count 0)');
+        r = yield* pause();
+        emit(`job: pause unblocked -> ${r} seg=${o.seg}`);
+        o.showChanged(w, 'job: after resume ');
+        O.ASYNC_unblock_pause();
+        O.ASYNC_unblock_pause();
+        emit('job: unblock x2 at count 0 (no underflow)');
+        r = yield* pause();
+        emit(`job: pause -> ${r} seg=${o.seg}`);
+        O.ASYNC_block_pause();
+        emit('job: block (count 1)');
+        r = yield* pause();
+        emit(`job: pause while blocked(1) -> ${r} seg=${o.seg}`);
+        O.ASYNC_unblock_pause();
+        emit('job: unblock (count 0), returning 5');
+        return 5;
+      };
+      const job = ref<Job | null>(null);
+      const ctx = O.ASYNC_WAIT_CTX_new();
+      const ret = ref(-1);
+      for (let i = 0; i < 6; i++) {
+        const r = await o.start(job, ctx, ret, bp);
+        if (r === O.ASYNC_PAUSE) {
+          emit(`start(seg=${o.seg}) -> PAUSE job=${j(job.value)}`);
+          o.showChanged(ctx, '');
+        } else {
+          emit(`start(seg=${o.seg}) -> ${rname(r)} ret=${ret.value} job=${j(job.value)}`);
+          break;
+        }
       }
-    }
-    O.ASYNC_WAIT_CTX_free(ctx);
-    o.errq('end: ');
-    o.check(`
+      O.ASYNC_WAIT_CTX_free(ctx);
+      o.errq('end: ');
+      o.check(`
 job: set_wait_fd(fd=10)
 job: block x2
 job: pause while blocked(2) -> 1 seg=1
@@ -153,62 +157,69 @@ job: unblock (count 0), returning 5
 start(seg=3) -> FINISH ret=5 job=NULL
 end: errq empty
 `);
-  });
+    },
+  );
 }
 
-t.test('ASYNC_pause_job while blocked, consumed with yield*, completes at once with 1 inside a generator body', async (t) => {
-  const job = ref<Job | null>(null);
-  const ret = ref<any>(-1);
-  const steps: string[] = [];
-  const body = function* () {
-    O.ASYNC_block_pause();
-    const r = yield* O.ASYNC_pause_job();
-    steps.push(`blocked pause -> ${r}`);
-    O.ASYNC_unblock_pause();
-    return 1;
-  };
-  t.equal(O.ASYNC_start_job(job, null, ret, body), O.ASYNC_FINISH, 'no pause happened');
-  t.same(steps, ['blocked pause -> 1']);
-});
-
-for (const kind of ['generator', 'async'] as const) {
-  t.test(`ASYNC_pause_job: whether it pauses is decided when it is consumed, not when it is created (${kind} body)`, async (t) => {
+t.test(
+  'ASYNC_pause_job while blocked, consumed with yield*, completes at once with 1 inside a generator body',
+  async (t) => {
     const job = ref<Job | null>(null);
     const ret = ref<any>(-1);
-    const createdOutside = O.ASYNC_pause_job();
-    const gen = function* () {
-      const p1 = O.ASYNC_pause_job();
+    const steps: string[] = [];
+    const body = function* () {
       O.ASYNC_block_pause();
-      const r1 = yield* p1; // consumed while blocked: no pause
-      O.ASYNC_block_pause();
-      const p2 = O.ASYNC_pause_job();
+      const r = yield* O.ASYNC_pause_job();
+      steps.push(`blocked pause -> ${r}`);
       O.ASYNC_unblock_pause();
-      O.ASYNC_unblock_pause();
-      const r2 = yield* p2; // created while blocked, consumed unblocked: pauses
-      const r3 = yield* createdOutside; // created outside any job, consumed inside: pauses
-      return r1 * 100 + r2 * 10 + r3;
+      return 1;
     };
-    const asy = async () => {
-      const p1 = O.ASYNC_pause_job();
-      O.ASYNC_block_pause();
-      const r1 = await p1;
-      O.ASYNC_block_pause();
-      const p2 = O.ASYNC_pause_job();
-      O.ASYNC_unblock_pause();
-      O.ASYNC_unblock_pause();
-      const r2 = await p2;
-      const r3 = await createdOutside;
-      return r1 * 100 + r2 * 10 + r3;
-    };
-    const body = kind === 'generator' ? gen : asy;
-    const startIt = () => {
-      const r = O.ASYNC_start_job(job, null, ret, body);
-      if (kind === 'generator') t.type(r, 'number');
-      return r;
-    };
-    t.equal(await startIt(), O.ASYNC_PAUSE, 'first pause: p2');
-    t.equal(await startIt(), O.ASYNC_PAUSE, 'second pause: the one created outside');
-    t.equal(await startIt(), O.ASYNC_FINISH);
-    t.equal(ret.value, 111, 'every pause evaluated to 1');
-  });
+    t.equal(O.ASYNC_start_job(job, null, ret, body), O.ASYNC_FINISH, 'no pause happened');
+    t.same(steps, ['blocked pause -> 1']);
+  },
+);
+
+for (const kind of ['generator', 'async'] as const) {
+  t.test(
+    `ASYNC_pause_job: whether it pauses is decided when it is consumed, not when it is created (${kind} body)`,
+    async (t) => {
+      const job = ref<Job | null>(null);
+      const ret = ref<any>(-1);
+      const createdOutside = O.ASYNC_pause_job();
+      const gen = function* () {
+        const p1 = O.ASYNC_pause_job();
+        O.ASYNC_block_pause();
+        const r1 = yield* p1; // consumed while blocked: no pause
+        O.ASYNC_block_pause();
+        const p2 = O.ASYNC_pause_job();
+        O.ASYNC_unblock_pause();
+        O.ASYNC_unblock_pause();
+        const r2 = yield* p2; // created while blocked, consumed unblocked: pauses
+        const r3 = yield* createdOutside; // created outside any job, consumed inside: pauses
+        return r1 * 100 + r2 * 10 + r3;
+      };
+      const asy = async () => {
+        const p1 = O.ASYNC_pause_job();
+        O.ASYNC_block_pause();
+        const r1 = await p1;
+        O.ASYNC_block_pause();
+        const p2 = O.ASYNC_pause_job();
+        O.ASYNC_unblock_pause();
+        O.ASYNC_unblock_pause();
+        const r2 = await p2;
+        const r3 = await createdOutside;
+        return r1 * 100 + r2 * 10 + r3;
+      };
+      const body = kind === 'generator' ? gen : asy;
+      const startIt = () => {
+        const r = O.ASYNC_start_job(job, null, ret, body);
+        if (kind === 'generator') t.type(r, 'number');
+        return r;
+      };
+      t.equal(await startIt(), O.ASYNC_PAUSE, 'first pause: p2');
+      t.equal(await startIt(), O.ASYNC_PAUSE, 'second pause: the one created outside');
+      t.equal(await startIt(), O.ASYNC_FINISH);
+      t.equal(ret.value, 111, 'every pause evaluated to 1');
+    },
+  );
 }

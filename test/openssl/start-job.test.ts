@@ -9,7 +9,20 @@
  */
 import t from 'tap';
 import * as O from '../../src/openssl.js';
-import { KINDS, Trace, go, goScript, onlyPause, ref, reset, rname, yesno, type Ctx, type Job, type Script } from './helpers.js';
+import {
+  KINDS,
+  Trace,
+  go,
+  goScript,
+  onlyPause,
+  ref,
+  reset,
+  rname,
+  yesno,
+  type Ctx,
+  type Job,
+  type Script,
+} from './helpers.js';
 
 t.beforeEach(reset);
 t.afterEach(reset);
@@ -53,10 +66,16 @@ for (const kind of KINDS) {
       }
       emit(`job: current_job != NULL (${j(currjob)})`);
       emit(`job: message="${cstr(arg)}" args_is_private_copy=${yesno(arg !== msg)}`);
-      const r = O.ASYNC_WAIT_CTX_set_wait_fd(O.ASYNC_get_wait_ctx(currjob)!, unique, READ_FD, writeEnd, (_c, key, fd, w) => {
-        emit(`cleanup called key==&unique:${yesno(key === unique)} fd==pipe_read:${yesno(fd === READ_FD)}`);
-        void w;
-      });
+      const r = O.ASYNC_WAIT_CTX_set_wait_fd(
+        O.ASYNC_get_wait_ctx(currjob)!,
+        unique,
+        READ_FD,
+        writeEnd,
+        (_c, key, fd, w) => {
+          emit(`cleanup called key==&unique:${yesno(key === unique)} fd==pipe_read:${yesno(fd === READ_FD)}`);
+          void w;
+        },
+      );
       emit(`job: set_wait_fd(read end) -> ${r}`);
       const p = yield* pause();
       emit(`job: pause -> ${p} (resumed)`);
@@ -118,64 +137,71 @@ end: errq empty
 `);
   });
 
-  t.test(`[oracle ret_pointer] ASYNC_start_job writes ret only on the call that returns FINISH (${kind} body)`, async (t) => {
-    const o = new Trace(t, kind);
-    const { emit, j } = o;
-    const rp: Script = function* (_a, pause) {
-      yield* pause();
-      yield* pause();
-      return 77;
-    };
-    const ctx = O.ASYNC_WAIT_CTX_new();
-    const job = ref<Job | null>(null);
-    const retA = ref(-1);
-    const retB = ref(-2);
-    const retC = ref(-3);
-    let r = await o.start(job, ctx, retA, rp);
-    emit(`start(&retA) -> ${rname(r)} retA=${retA.value}`);
-    r = await o.start(job, ctx, retB, rp);
-    emit(`restart(&retB) -> ${rname(r)} retB=${retB.value}`);
-    r = await o.start(job, ctx, retC, rp);
-    emit(`restart(&retC) -> ${rname(r)} retA=${retA.value} retB=${retB.value} retC=${retC.value} job=${j(job.value)}`);
-    O.ASYNC_WAIT_CTX_free(ctx);
-    o.errq('end: ');
-    o.check(`
+  t.test(
+    `[oracle ret_pointer] ASYNC_start_job writes ret only on the call that returns FINISH (${kind} body)`,
+    async (t) => {
+      const o = new Trace(t, kind);
+      const { emit, j } = o;
+      const rp: Script = function* (_a, pause) {
+        yield* pause();
+        yield* pause();
+        return 77;
+      };
+      const ctx = O.ASYNC_WAIT_CTX_new();
+      const job = ref<Job | null>(null);
+      const retA = ref(-1);
+      const retB = ref(-2);
+      const retC = ref(-3);
+      let r = await o.start(job, ctx, retA, rp);
+      emit(`start(&retA) -> ${rname(r)} retA=${retA.value}`);
+      r = await o.start(job, ctx, retB, rp);
+      emit(`restart(&retB) -> ${rname(r)} retB=${retB.value}`);
+      r = await o.start(job, ctx, retC, rp);
+      emit(
+        `restart(&retC) -> ${rname(r)} retA=${retA.value} retB=${retB.value} retC=${retC.value} job=${j(job.value)}`,
+      );
+      O.ASYNC_WAIT_CTX_free(ctx);
+      o.errq('end: ');
+      o.check(`
 start(&retA) -> PAUSE retA=-1
 restart(&retB) -> PAUSE retB=-2
 restart(&retC) -> FINISH retA=-1 retB=-2 retC=77 job=NULL
 end: errq empty
 `);
-  });
+    },
+  );
 
-  t.test(`[oracle job_return_values] ASYNC_start_job passes the body's return value through (${kind} body)`, async (t) => {
-    const o = new Trace(t, kind);
-    const { emit, j } = o;
-    const vals = [0, 1, -1, 7, 2, 3, 2147483647, -2147483648];
-    const returnArg: Script = function* (a) {
-      return a;
-    };
-    const pauseThenReturnArg: Script = function* (a, pause) {
-      yield* pause();
-      return a;
-    };
-    const ctx = O.ASYNC_WAIT_CTX_new();
-    const job = ref<Job | null>(null);
-    const ret = ref(-12345);
-    for (const v of vals) {
-      ret.value = -12345;
-      const r = await o.start(job, ctx, ret, returnArg, v);
-      emit(`func returns ${v} immediately: start -> ${rname(r)} ret=${ret.value} job=${j(job.value)}`);
-    }
-    for (const v of vals.slice(0, 3)) {
-      ret.value = -12345;
-      let r = await o.start(job, ctx, ret, pauseThenReturnArg, v);
-      emit(`func pauses then returns ${v}: start -> ${rname(r)}`);
-      r = await o.start(job, ctx, ret, pauseThenReturnArg, v);
-      emit(`  resume -> ${rname(r)} ret=${ret.value} job=${j(job.value)}`);
-    }
-    O.ASYNC_WAIT_CTX_free(ctx);
-    o.errq('end: ');
-    o.check(`
+  t.test(
+    `[oracle job_return_values] ASYNC_start_job passes the body's return value through (${kind} body)`,
+    async (t) => {
+      const o = new Trace(t, kind);
+      const { emit, j } = o;
+      const vals = [0, 1, -1, 7, 2, 3, 2147483647, -2147483648];
+      const returnArg: Script = function* (a) {
+        return a;
+      };
+      const pauseThenReturnArg: Script = function* (a, pause) {
+        yield* pause();
+        return a;
+      };
+      const ctx = O.ASYNC_WAIT_CTX_new();
+      const job = ref<Job | null>(null);
+      const ret = ref(-12345);
+      for (const v of vals) {
+        ret.value = -12345;
+        const r = await o.start(job, ctx, ret, returnArg, v);
+        emit(`func returns ${v} immediately: start -> ${rname(r)} ret=${ret.value} job=${j(job.value)}`);
+      }
+      for (const v of vals.slice(0, 3)) {
+        ret.value = -12345;
+        let r = await o.start(job, ctx, ret, pauseThenReturnArg, v);
+        emit(`func pauses then returns ${v}: start -> ${rname(r)}`);
+        r = await o.start(job, ctx, ret, pauseThenReturnArg, v);
+        emit(`  resume -> ${rname(r)} ret=${ret.value} job=${j(job.value)}`);
+      }
+      O.ASYNC_WAIT_CTX_free(ctx);
+      o.errq('end: ');
+      o.check(`
 func returns 0 immediately: start -> FINISH ret=0 job=NULL
 func returns 1 immediately: start -> FINISH ret=1 job=NULL
 func returns -1 immediately: start -> FINISH ret=-1 job=NULL
@@ -192,7 +218,8 @@ func pauses then returns -1: start -> PAUSE
   resume -> FINISH ret=-1 job=NULL
 end: errq empty
 `);
-  });
+    },
+  );
 
   t.test(`[oracle current_job_wait_ctx] ASYNC_get_current_job / ASYNC_get_wait_ctx (${kind} body)`, async (t) => {
     const o = new Trace(t, kind);
@@ -201,7 +228,9 @@ end: errq empty
     let cwCtx: Ctx;
     const cw: Script = function* (_a, pause) {
       seen = O.ASYNC_get_current_job();
-      emit(`job: current_job=${j(seen)} get_wait_ctx==ctx passed to start: ${yesno(O.ASYNC_get_wait_ctx(seen!) === cwCtx)}`);
+      emit(
+        `job: current_job=${j(seen)} get_wait_ctx==ctx passed to start: ${yesno(O.ASYNC_get_wait_ctx(seen!) === cwCtx)}`,
+      );
       yield* pause();
       emit(`job: after resume current_job=${j(O.ASYNC_get_current_job())}`);
       return 1;
@@ -328,10 +357,18 @@ t.test('ASYNC_start_job with a plain function: finishes in the first call', asyn
   const job = ref<Job | null>(null);
   const ret = ref<any>(-1);
   let seen: unknown = 'unset';
-  const r = await go(t, 'plain', job, null, ret, (a: unknown) => {
-    seen = O.ASYNC_get_current_job();
-    return a;
-  }, 5);
+  const r = await go(
+    t,
+    'plain',
+    job,
+    null,
+    ret,
+    (a: unknown) => {
+      seen = O.ASYNC_get_current_job();
+      return a;
+    },
+    5,
+  );
   t.equal(r, O.ASYNC_FINISH);
   t.equal(ret.value, 5, 'its return value is the result');
   t.not(seen, null, 'it ran as a job (ASYNC_get_current_job is set)');
@@ -359,19 +396,22 @@ t.test('ASYNC_start_job body kind is decided by what the first call returns (bou
   t.equal(ret.value, 12);
 });
 
-t.test('ASYNC_pause_job from inside a generator body evaluates to 1 after resume; getCurrentJob is null for the caller', async (t) => {
-  const job = ref<Job | null>(null);
-  const ret = ref<any>(-1);
-  const got: unknown[] = [];
-  const body = function* () {
-    got.push(yield* O.ASYNC_pause_job());
-    return 1;
-  };
-  t.equal(O.ASYNC_start_job(job, null, ret, body), O.ASYNC_PAUSE);
-  t.equal(O.ASYNC_get_current_job(), null);
-  t.equal(O.ASYNC_start_job(job, null, ret, body), O.ASYNC_FINISH);
-  t.same(got, [1]);
-});
+t.test(
+  'ASYNC_pause_job from inside a generator body evaluates to 1 after resume; getCurrentJob is null for the caller',
+  async (t) => {
+    const job = ref<Job | null>(null);
+    const ret = ref<any>(-1);
+    const got: unknown[] = [];
+    const body = function* () {
+      got.push(yield* O.ASYNC_pause_job());
+      return 1;
+    };
+    t.equal(O.ASYNC_start_job(job, null, ret, body), O.ASYNC_PAUSE);
+    t.equal(O.ASYNC_get_current_job(), null);
+    t.equal(O.ASYNC_start_job(job, null, ret, body), O.ASYNC_FINISH);
+    t.same(got, [1]);
+  },
+);
 
 t.test('ASYNC_get_current_job in an async body stays the job across its own non-pause awaits', async (t) => {
   const job = ref<Job | null>(null);
@@ -396,18 +436,21 @@ t.test('ASYNC_get_current_job in an async body stays the job across its own non-
   t.equal(O.ASYNC_get_current_job(), null);
 });
 
-t.test('ASYNC_start_job with a plain function that returns an iterator runs it as a generator body (sync status)', async (t) => {
-  const job = ref<Job | null>(null);
-  const ret = ref<any>(-1);
-  const gen = function* (a: number) {
-    yield* O.ASYNC_pause_job();
-    return a + 1;
-  };
-  const wrapped = (a: number) => gen(a);
-  t.equal(await go(t, 'generator', job, null, ret, wrapped, 4), O.ASYNC_PAUSE);
-  t.equal(await go(t, 'generator', job, null, ret, wrapped), O.ASYNC_FINISH);
-  t.equal(ret.value, 5);
-});
+t.test(
+  'ASYNC_start_job with a plain function that returns an iterator runs it as a generator body (sync status)',
+  async (t) => {
+    const job = ref<Job | null>(null);
+    const ret = ref<any>(-1);
+    const gen = function* (a: number) {
+      yield* O.ASYNC_pause_job();
+      return a + 1;
+    };
+    const wrapped = (a: number) => gen(a);
+    t.equal(await go(t, 'generator', job, null, ret, wrapped, 4), O.ASYNC_PAUSE);
+    t.equal(await go(t, 'generator', job, null, ret, wrapped), O.ASYNC_FINISH);
+    t.equal(ret.value, 5);
+  },
+);
 
 t.test('ASYNC_start_job: a generator body that yields a plain value pauses', async (t) => {
   const job = ref<Job | null>(null);
@@ -421,58 +464,66 @@ t.test('ASYNC_start_job: a generator body that yields a plain value pauses', asy
   t.equal(ret.value, 2);
 });
 
-t.test('ASYNC_get_current_job is null in callbacks scheduled by an async job that fire while it is paused', async (t) => {
-  const job = ref<Job | null>(null);
-  const ret = ref<any>(-1);
-  const seen: string[] = [];
-  let fired!: () => void;
-  const firedWhilePaused = new Promise<void>((r) => (fired = r));
-  const body = async (): Promise<number> => {
-    const me = O.ASYNC_get_current_job();
-    setImmediate(() => {
-      seen.push(`immediate: ${O.ASYNC_get_current_job() === null ? 'null' : O.ASYNC_get_current_job() === me ? 'the job' : 'other'}`);
-      fired();
-    });
-    await O.ASYNC_pause_job();
-    seen.push(`after resume: ${O.ASYNC_get_current_job() === me ? 'the job' : 'other'}`);
-    return 1;
-  };
-  t.equal(await go(t, 'async', job, null, ret, body), O.ASYNC_PAUSE);
-  await firedWhilePaused;
-  t.equal(await go(t, 'async', job, null, ret, body), O.ASYNC_FINISH);
-  t.same(seen, ['immediate: null', 'after resume: the job']);
-});
+t.test(
+  'ASYNC_get_current_job is null in callbacks scheduled by an async job that fire while it is paused',
+  async (t) => {
+    const job = ref<Job | null>(null);
+    const ret = ref<any>(-1);
+    const seen: string[] = [];
+    let fired!: () => void;
+    const firedWhilePaused = new Promise<void>((r) => (fired = r));
+    const body = async (): Promise<number> => {
+      const me = O.ASYNC_get_current_job();
+      setImmediate(() => {
+        seen.push(
+          `immediate: ${O.ASYNC_get_current_job() === null ? 'null' : O.ASYNC_get_current_job() === me ? 'the job' : 'other'}`,
+        );
+        fired();
+      });
+      await O.ASYNC_pause_job();
+      seen.push(`after resume: ${O.ASYNC_get_current_job() === me ? 'the job' : 'other'}`);
+      return 1;
+    };
+    t.equal(await go(t, 'async', job, null, ret, body), O.ASYNC_PAUSE);
+    await firedWhilePaused;
+    t.equal(await go(t, 'async', job, null, ret, body), O.ASYNC_FINISH);
+    t.same(seen, ['immediate: null', 'after resume: the job']);
+  },
+);
 
-t.test('ASYNC_start_job from the caller while another async job\'s segment is still running is not a nested start', async (t) => {
-  const a = ref<Job | null>(null);
-  const ret = ref<any>(-1);
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  const steps: string[] = [];
-  const bodyA = async (): Promise<number> => {
-    steps.push('A running');
-    await gate;
-    steps.push('A after gate');
-    await O.ASYNC_pause_job();
-    return 1;
-  };
-  const pa = O.ASYNC_start_job(a, null, ret, bodyA);
-  await new Promise((r) => setImmediate(r));
-  t.same(steps, ['A running'], "A's first segment is waiting on its gate");
-  t.equal(O.ASYNC_get_current_job(), null, 'the caller is not inside A');
-  const b = ref<Job | null>(null);
-  const bret = ref<any>(-1);
-  const bodyB = function* () {
-    steps.push('B running');
-    yield* O.ASYNC_pause_job();
-    return 2;
-  };
-  t.equal(O.ASYNC_start_job(b, null, bret, bodyB), O.ASYNC_PAUSE, 'B starts and pauses');
-  t.equal(O.ERR_peek_error(), null, 'no error queued');
-  t.equal(O.ASYNC_start_job(b, null, bret, bodyB), O.ASYNC_FINISH);
-  t.equal(bret.value, 2);
-  release();
-  t.equal(await pa, O.ASYNC_PAUSE, 'A pauses normally');
-  t.equal(await go(t, 'async', a, null, ret, bodyA), O.ASYNC_FINISH);
-  t.same(steps, ['A running', 'B running', 'A after gate']);
-});
+t.test(
+  "ASYNC_start_job from the caller while another async job's segment is still running is not a nested start",
+  async (t) => {
+    const a = ref<Job | null>(null);
+    const ret = ref<any>(-1);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const steps: string[] = [];
+    const bodyA = async (): Promise<number> => {
+      steps.push('A running');
+      await gate;
+      steps.push('A after gate');
+      await O.ASYNC_pause_job();
+      return 1;
+    };
+    const pa = O.ASYNC_start_job(a, null, ret, bodyA);
+    await new Promise((r) => setImmediate(r));
+    t.same(steps, ['A running'], "A's first segment is waiting on its gate");
+    t.equal(O.ASYNC_get_current_job(), null, 'the caller is not inside A');
+    const b = ref<Job | null>(null);
+    const bret = ref<any>(-1);
+    const bodyB = function* () {
+      steps.push('B running');
+      yield* O.ASYNC_pause_job();
+      return 2;
+    };
+    t.equal(O.ASYNC_start_job(b, null, bret, bodyB), O.ASYNC_PAUSE, 'B starts and pauses');
+    t.equal(O.ERR_peek_error(), null, 'no error queued');
+    t.equal(O.ASYNC_start_job(b, null, bret, bodyB), O.ASYNC_FINISH);
+    t.equal(bret.value, 2);
+    release();
+    t.equal(await pa, O.ASYNC_PAUSE, 'A pauses normally');
+    t.equal(await go(t, 'async', a, null, ret, bodyA), O.ASYNC_FINISH);
+    t.same(steps, ['A running', 'B running', 'A after gate']);
+  },
+);
