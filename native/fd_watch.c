@@ -36,6 +36,8 @@ typedef struct fdw_handle_s {
   uint8_t armed;
   uint8_t ref;
   uint8_t registered; /* epoll backend: fd is in our epoll set */
+  uint8_t enabled;    /* epoll backend: registered for EPOLLIN (level) */
+  uint8_t delivering; /* epoll backend: fired, in the batch being delivered */
   dev_t dev;          /* uv_poll backend without kcmp(2): file identity */
   ino_t ino;
 } fdw_handle_t;
@@ -177,6 +179,10 @@ static void fdw__fire(fdw_t* w, fdw_handle_t* h, int status) {
   fdw__batch_push(w, h, status);
 }
 
+#ifdef FDW_HAVE_EPOLL
+static void fdw__epoll_disable(fdw_t* w, fdw_handle_t* h);
+#endif
+
 /* The uv_check handle: one call into the embedder per loop iteration, right
  * after the poll phase that produced the batch. (A uv_prepare would deliver
  * one iteration late; a uv_idle would keep the loop from blocking.) */
@@ -193,6 +199,22 @@ static void fdw__on_check(uv_check_t* check) {
     w->batch[i]->batch_idx = -1;
   w->batch_len = 0;
   w->cb(w, w->batch_fds, w->batch_errs, n, w->cb_data);
+#ifdef FDW_HAVE_EPOLL
+  /* Disable what fired and was not re-armed during the delivery. (The
+   * callback may have grown the arrays: realloc() kept their contents.) */
+  if (w->epfd >= 0 && !w->closing) {
+    fdw_handle_t* h;
+    uint32_t fd;
+    for (i = 0; i < n; i++) {
+      fd = (uint32_t) w->batch_fds[i];
+      if (fd >= w->table_len || (h = w->table[fd]) == NULL || !h->delivering)
+        continue;
+      h->delivering = 0;
+      if (h->enabled && !h->armed)
+        fdw__epoll_disable(w, h);
+    }
+  }
+#endif
 }
 
 
@@ -295,53 +317,77 @@ static void fdw__drop(fdw_t* w, fdw_handle_t* h) {
 
 /* ---- epoll backend (Linux) ------------------------------------------------
  *
- * Our own epoll set, watched by libuv through ONE uv_poll_t. Each fd is
- * registered EPOLLIN | EPOLLONESHOT: the kernel disarms it when it fires, so
- * arming costs one epoll_ctl(MOD) and firing costs nothing per fd (one
- * epoll_wait() per loop iteration collects them all). Compared with one
- * uv_poll_t per fd (epoll DEL + ADD per arm, DEL per firing, plus a dup):
+ * Our own epoll set, watched by libuv through ONE uv_poll_t. An armed fd is
+ * registered for EPOLLIN, level-triggered, and stays enabled after it fires
+ * until the end of the batch delivery: a waiter that pauses on it again
+ * during the delivery (the usual read-then-wait loop) re-arms it with no
+ * syscall at all. An fd that fired and was not re-armed by then is disabled
+ * (one epoll_ctl), so an fd nobody waits on cannot make epoll_wait spin, and
+ * an fd its waiter did not drain is reported once per loop iteration, as with
+ * one-shot arming. Disabled registrations are EPOLLONESHOT with no events, so
+ * a hang-up (always reported) fires at most once. Compared with one uv_poll_t
+ * per fd (epoll DEL + ADD per arm, DEL per firing, plus a dup):
  *
  *  - no libuv abort is possible: libuv never sees the caller's fd, and our
  *    epoll_ctl() failures are plain errors (EBADF, EPERM);
  *  - no dup: an fd costs one fd, not two (10,000 watched eventfds need
  *    20,000+ fds with dups, over common RLIMIT_NOFILE limits);
- *  - identity is exact and free: epoll keys registrations by (fd, open
- *    file). If the owner closed fd and the number now names another file,
- *    MOD fails with ENOENT and we ADD the new file under a new generation
- *    tag; a registration left on the old file (still open elsewhere) fires
- *    at most once, with a stale tag, and is ignored;
+ *  - identity is exact: epoll keys registrations by (fd, open file). If the
+ *    owner closed fd and the number now names another file, MOD fails with
+ *    ENOENT and we ADD the new file under a new generation tag; a
+ *    registration left on the old file (still open elsewhere) fires at most
+ *    once, with a stale tag, and is ignored. (One window is not covered: an
+ *    fd that fired, was closed by its owner without closeFd() and reused for
+ *    a new file within the same delivery, and re-armed then, keeps the
+ *    skipped syscall. closeFd() forgets the handle and is always safe.)
  *  - the fd's flags are left alone (no O_NONBLOCK side effect).
  *
- * Unwatching is lazy: the handle is marked disarmed and a later firing is
- * ignored (EPOLLONESHOT then leaves the registration disabled); re-arming is
- * the same single MOD.
+ * Unwatching is lazy: the handle is marked disarmed, and a later firing
+ * disables the registration (one stale event at most).
  */
 #ifdef FDW_HAVE_EPOLL
 
-/* Register (or re-enable) h->fd for `events` | EPOLLONESHOT. With events
- * == 0 it only validates and registers the fd (a hang-up may still fire
- * once; it is ignored like any event of a disarmed fd). */
+/* Register (or re-enable) h->fd for `events` (EPOLLIN), level-triggered;
+ * free while its batch is being delivered (the registration has just
+ * reported, so it is alive). With events == 0 it only validates and
+ * registers the fd, disabled. */
 static int fdw__epoll_arm(fdw_t* w, fdw_handle_t* h, uint32_t events) {
   struct epoll_event ev;
 
-  ev.events = events | EPOLLONESHOT;
+  if (events != 0 && h->enabled && h->delivering)
+    return 0;
+  ev.events = events != 0 ? events : EPOLLONESHOT;
   if (h->registered) {
     ev.data.u64 = ((uint64_t) h->gen << 32) | (uint32_t) h->fd;
-    if (epoll_ctl(w->epfd, EPOLL_CTL_MOD, h->fd, &ev) == 0)
+    if (epoll_ctl(w->epfd, EPOLL_CTL_MOD, h->fd, &ev) == 0) {
+      h->enabled = events != 0;
       return 0;
+    }
     if (errno != ENOENT) {
       if (errno == EBADF)
-        h->registered = 0;
+        h->registered = h->enabled = 0;
       return -errno;
     }
-    h->registered = 0; /* fd now names another file: register it anew */
+    h->registered = h->enabled = 0; /* fd now names another file: register it anew */
   }
   h->gen = ++w->next_gen;
   ev.data.u64 = ((uint64_t) h->gen << 32) | (uint32_t) h->fd;
   if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, h->fd, &ev))
     return -errno; /* EBADF, EPERM (regular file, directory, /dev/null)... */
   h->registered = 1;
+  h->enabled = events != 0;
   return 0;
+}
+
+/* Stop the kernel reporting h->fd (registered and enabled, not armed). */
+static void fdw__epoll_disable(fdw_t* w, fdw_handle_t* h) {
+  struct epoll_event ev;
+
+  ev.events = EPOLLONESHOT;
+  ev.data.u64 = ((uint64_t) h->gen << 32) | (uint32_t) h->fd;
+  if (epoll_ctl(w->epfd, EPOLL_CTL_MOD, h->fd, &ev) != 0)
+    h->registered = 0; /* closed by its owner: the kernel dropped it */
+  h->enabled = 0;
 }
 
 static void fdw__on_epoll(uv_poll_t* poll, int status, int events) {
@@ -350,6 +396,7 @@ static void fdw__on_epoll(uv_poll_t* poll, int status, int events) {
   fdw_handle_t* h;
   uint32_t fd;
   uint32_t i;
+  uint32_t fresh;
   int n;
 
   (void) events;
@@ -362,18 +409,31 @@ static void fdw__on_epoll(uv_poll_t* poll, int status, int events) {
     uv_poll_start(poll, UV_READABLE, fdw__on_epoll);
     return;
   }
+  /* Level-triggered fds that fired stay in the kernel's ready list until
+   * the delivery drains them, so a further epoll_wait() reports them again:
+   * go on only while a full call still brings fds not already pending. */
   do {
+    fresh = 0;
     n = epoll_wait(w->epfd, evs, FDW_EVENTS_PER_WAIT, 0);
     if (n < 0 && errno == EINTR)
       continue;
     for (i = 0; i < (uint32_t) (n > 0 ? n : 0); i++) {
       fd = (uint32_t) evs[i].data.u64;
-      if (fd >= w->table_len || (h = w->table[fd]) == NULL || !h->armed ||
+      if (fd >= w->table_len || (h = w->table[fd]) == NULL ||
           h->gen != (uint32_t) (evs[i].data.u64 >> 32))
-        continue; /* unwatched, forgotten, or a stale registration */
+        continue; /* forgotten, or a stale registration */
+      if (h->batch_idx >= 0)
+        continue; /* reported again before its delivery */
+      if (!h->armed) {
+        if (h->enabled)
+          fdw__epoll_disable(w, h); /* unwatched: stop its reports */
+        continue;
+      }
       fdw__fire(w, h, 0);
+      h->delivering = 1;
+      fresh++;
     }
-  } while (n == FDW_EVENTS_PER_WAIT);
+  } while (n == FDW_EVENTS_PER_WAIT && fresh > 0);
 }
 
 #endif /* FDW_HAVE_EPOLL */
