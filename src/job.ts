@@ -52,8 +52,6 @@ export class Job {
   _waitCtx: WaitContext | null = null;
   /** @internal The generator of a generator body (set exactly for generator bodies). */
   _iterator: Iterator<unknown, unknown, unknown> | null = null;
-  /** @internal The generator is suspended inside `yield* pauseJob()`. */
-  _inPause = false;
   /** @internal Pause-block nesting depth; belongs to this job and ends with it. */
   _blocked = 0;
   /** @internal The job ref of the start/resume call now running. */

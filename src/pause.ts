@@ -17,32 +17,24 @@ export interface PauseRequest extends Iterator<unknown, 1, unknown>, Iterable<un
 
 /**
  * One object, shared by every pause: iterable for generator bodies, thenable for async bodies.
- * Whether it pauses is decided when it is consumed. Its state lives in the job (`_inPause`), so it
- * allocates nothing per pause.
+ * Whether it pauses is decided when it is consumed. It keeps no state: `yield*` calls `next()`
+ * first with `undefined` (decide now), and the driver resumes a paused job with `next(1)`
+ * (resumed: done, evaluating to 1), so it allocates nothing per pause.
  */
 const pauseRequest: PauseRequest = {
   [Symbol.iterator]() {
     return pauseRequest;
   },
-  next(): IteratorResult<unknown, 1> {
+  next(resumed?: unknown): IteratorResult<unknown, 1> {
+    if (resumed === 1) return DONE;
     const job = syncJob();
-    if (job === null || job._iterator === null) return DONE;
-    if (job._inPause) {
-      job._inPause = false; // resumed
-      return DONE;
-    }
-    if (job._blocked > 0) return DONE;
-    job._inPause = true;
+    if (job === null || job._iterator === null || job._blocked > 0) return DONE;
     return YIELD_PAUSE;
   },
   return(value?: unknown): IteratorResult<unknown, 1> {
-    const job = syncJob();
-    if (job !== null) job._inPause = false;
     return { done: true, value: value as 1 };
   },
   throw(error?: unknown): IteratorResult<unknown, 1> {
-    const job = syncJob();
-    if (job !== null) job._inPause = false;
     throw error;
   },
   then<T1 = 1, T2 = never>(

@@ -212,9 +212,7 @@ function step(job: Job, input: unknown, throwing: boolean): number {
   }
   enterJob(prev);
   if (r.done) return finishJob(job, r.value);
-  job._state = PAUSED;
-  job._jobRef!.value = job;
-  return PAUSE;
+  return pauseJobHere(job);
 }
 
 function throwInto(it: Iterator<unknown>, error: unknown): IteratorResult<unknown> {
@@ -227,9 +225,17 @@ export function pauseAsyncJob(job: Job, cont: (value: number) => void, thrower: 
   const run = job._async!;
   run.cont = cont;
   run.thrower = thrower;
+  settle(run, pauseJobHere(job));
+}
+
+/** The job paused: hand its handle out, and let go of this call's refs (the resume brings new ones). */
+function pauseJobHere(job: Job): number {
+  const ref = job._jobRef!;
   job._state = PAUSED;
-  job._jobRef!.value = job;
-  settle(run, PAUSE);
+  job._jobRef = null;
+  job._retRef = null;
+  ref.value = job;
+  return PAUSE;
 }
 
 function asyncEnded(job: Job, token: AsyncRun, ok: boolean, value: unknown): void {
@@ -271,7 +277,6 @@ function failJob(job: Job, error: unknown): number {
 function retire(job: Job): void {
   job._waitCtx = null;
   job._iterator = null;
-  job._inPause = false;
   job._blocked = 0;
   job._jobRef = null;
   job._retRef = null;

@@ -3,6 +3,7 @@
  * for the earliest, and when it fires every item due within a small slack is served together, so
  * a thousand jobs polling at the cap cost one timer callback per period, not a thousand.
  */
+import { drainReadyQueue } from './ready-queue.js';
 import type { LoopTimers } from './timers.js';
 
 /** Something the scheduler calls back when its due time comes. */
@@ -101,5 +102,6 @@ export class PollScheduler {
     }
     if (next !== Infinity) this.arm(next, next - this.timers.now());
     for (const item of due) item.onPollDue();
+    drainReadyQueue(); // the timer callback is the top of the stack: resume them now, not a turn later
   }
 }

@@ -225,7 +225,12 @@ t.test('run - concurrency 2: never more than 2 runs active at once', async (t) =
   let active = 0;
   let maxActive = 0;
   const order: number[] = [];
-  loop.on('pause', (id) => setTimeout(() => sigs[id - 1]!.notify(), 2));
+  let checked = false;
+  const pausedIds: number[] = [];
+  loop.on('pause', (id) => {
+    if (checked) setImmediate(() => sigs[id - 1]!.notify());
+    else pausedIds.push(id);
+  });
   const runs = sigs.map((sig, i) =>
     loop.run(function* () {
       active++;
@@ -242,6 +247,8 @@ t.test('run - concurrency 2: never more than 2 runs active at once', async (t) =
   t.equal(s.active, 5);
   t.equal(s.paused, 2, 'two started and paused');
   t.equal(s.waiting, 3, 'three wait in the queue');
+  checked = true;
+  for (const id of pausedIds) sigs[id - 1]!.notify();
   t.same(await Promise.all(runs), [0, 1, 2, 3, 4]);
   t.equal(maxActive, 2);
   t.same(order, [0, 1, 2, 3, 4], 'started in order');
