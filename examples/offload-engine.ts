@@ -1,8 +1,8 @@
 /**
  * An "offload engine" shaped like a hardware crypto card: a fixed number of request slots in
  * shared memory, each with its own completion eventfd, served by worker threads. Submitting
- * writes the request into its slot and rings the worker's doorbell (`Atomics.notify`); the worker
- * writes the result back and signals the slot's eventfd with `notifyFd`, which wakes the paused
+ * writes the request into its slot and rings the doorbell (`Atomics.notify`); the first free worker
+ * claims the slot, writes the result back and signals the slot's eventfd with `notifyFd`, which wakes the paused
  * job through libuv. No JavaScript message is involved per request. When every slot is busy,
  * `submit` fails (the engine's EAGAIN) and `slotFree`, a level `WaitSignal`, tells waiters when
  * to try again.
@@ -16,16 +16,20 @@ import { closeFd, drainFd, eventfd, select, WaitSignal } from 'asyncjob';
 export const FREE = 0,
   BUSY = 1,
   DONE = 2,
-  FAILED = 3;
+  FAILED = 3,
+  CLAIMED = 4; // a worker took it
+/** The doorbell: [0] a counter rung per batch of requests, [1] how many workers sleep on it. */
+export const BELL = 0,
+  SLEEPERS = 1;
 /** Per slot: the derived key's size, the room for password + salt, the Int32 request fields. */
 export const KEY_LENGTH = 32,
   INPUT_BYTES = 256,
-  FIELDS = 4; // owner, iterations, password and salt lengths
+  FIELDS = 3; // iterations, password and salt lengths
 
 export interface OffloadEngineOptions {
-  /** Worker threads. @default 2 */
+  /** Worker threads, as many as libuv's threadpool (which the crypto callback API uses). @default 4 */
   workers?: number;
-  /** Request slots (the engine's queue): more concurrent requests get EAGAIN. @default 16 */
+  /** Request slots (the engine's queue): more concurrent requests get EAGAIN. @default 64 */
   queueDepth?: number;
   /** The workers' Node flags. @default inherited from the process (loader hooks included) */
   execArgv?: string[];
@@ -43,16 +47,15 @@ export class OffloadEngine {
   private readonly freeSlots: number[];
   private readonly workers: Worker[];
   private readonly closing = new AbortController();
-  private next = 0;
-  private readonly toRing: number[] = [];
+  private toRing = 0;
 
-  constructor({ workers = 2, queueDepth = 16, execArgv }: OffloadEngineOptions = {}) {
+  constructor({ workers = 4, queueDepth = 64, execArgv }: OffloadEngineOptions = {}) {
     const shared = (bytes: number) => new SharedArrayBuffer(bytes);
     this.fds = Array.from({ length: queueDepth }, () => eventfd());
     this.shm = {
       state: new Int32Array(shared(4 * queueDepth)),
       fields: new Int32Array(shared(4 * FIELDS * queueDepth)),
-      doorbells: new Int32Array(shared(4 * 2 * workers)), // a counter per worker, then "asleep" flags
+      doorbell: new Int32Array(shared(4 * 2)),
       input: new Uint8Array(shared(INPUT_BYTES * queueDepth)),
       keys: new Uint8Array(shared(KEY_LENGTH * queueDepth)),
     };
@@ -60,9 +63,9 @@ export class OffloadEngine {
     this.freeSlots = Array.from({ length: queueDepth }, (_, i) => queueDepth - 1 - i);
     this.workers = Array.from(
       { length: workers },
-      (_, id) =>
+      () =>
         new Worker(new URL('./offload-worker.js', import.meta.url), {
-          workerData: { id, fds: this.fds, ...this.shm },
+          workerData: { fds: this.fds, ...this.shm },
           execArgv,
         }),
     );
@@ -80,26 +83,22 @@ export class OffloadEngine {
     const slot = this.freeSlots.pop();
     if (slot === undefined) return (this.stats.full++, -1);
     if (this.freeSlots.length === 0) this.slotFree.clear();
-    const worker = this.next++ % this.workers.length;
     this.shm.input.set(pw, slot * INPUT_BYTES);
     this.shm.input.set(s, slot * INPUT_BYTES + pw.length);
-    this.shm.fields.set([worker, iterations, pw.length, s.length], slot * FIELDS);
+    this.shm.fields.set([iterations, pw.length, s.length], slot * FIELDS);
     this.signalled[slot] = 0;
     Atomics.store(this.shm.state, slot, BUSY); // publishes the request
-    if (this.toRing.length === 0) setImmediate(this.ringDoorbells);
-    this.toRing.push(worker);
+    if (this.toRing++ === 0) setImmediate(this.ringDoorbell);
     this.stats.submitted++;
     return slot;
   }
 
-  /** Ring once per event-loop turn for all the requests of the turn: waking a thread is dear. */
-  private readonly ringDoorbells = () => {
-    const bells = this.shm.doorbells;
-    for (const worker of new Set(this.toRing)) {
-      Atomics.add(bells, worker, 1);
-      if (Atomics.load(bells, this.workers.length + worker) === 1) Atomics.notify(bells, worker); // asleep
-    }
-    this.toRing.length = 0;
+  /** Ring once per event-loop turn for all the requests of the turn, waking as many sleeping workers. */
+  private readonly ringDoorbell = () => {
+    const bell = this.shm.doorbell;
+    Atomics.add(bell, BELL, 1);
+    if (Atomics.load(bell, SLEEPERS) > 0) Atomics.notify(bell, BELL, this.toRing);
+    this.toRing = 0;
   };
 
   /** The eventfd that becomes readable when `slot` completes. */

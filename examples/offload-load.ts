@@ -21,7 +21,7 @@ await fetch(`${warm.url}/offload?iterations=100000`).then((r) => r.text());
 await warm.close();
 
 const fdsBefore = fdCount();
-const server = await startOffloadServer({ workers: 4, queueDepth: 16 });
+const server = await startOffloadServer();
 for (const path of paths)
   await autocannon({ url: server.url + path, connections, amount: Math.max(connections, amount / 10) }); // JIT warm-up
 const rows: string[] = [];

@@ -1,26 +1,25 @@
 /**
- * A worker of the offload engine (offload-engine.ts), playing the crypto card: it sleeps on its
- * doorbell (`Atomics.wait`), derives the key of every slot queued to it with `pbkdf2Sync`, writes
- * the result into shared memory and signals the slot's eventfd, as the card raises its
- * completion interrupt.
+ * A worker of the offload engine (offload-engine.ts), playing the crypto card: it sleeps on the
+ * doorbell (`Atomics.wait`), claims queued slots (any worker may take any slot), derives each key
+ * with `pbkdf2Sync`, writes the result into shared memory and signals the slot's eventfd, as the
+ * card raises its completion interrupt.
  */
 import { pbkdf2Sync } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { notifyFd } from 'asyncjob';
-import { BUSY, DONE, FAILED, FIELDS, INPUT_BYTES, KEY_LENGTH } from './offload-engine.js';
+import { BELL, BUSY, CLAIMED, DONE, FAILED, FIELDS, INPUT_BYTES, KEY_LENGTH, SLEEPERS } from './offload-engine.js';
 
-const { id, fds, state, fields, doorbells, input, keys } = workerData as {
-  id: number;
+const { fds, state, fields, doorbell, input, keys } = workerData as {
   fds: number[];
   state: Int32Array;
   fields: Int32Array;
-  doorbells: Int32Array;
+  doorbell: Int32Array;
   input: Uint8Array;
   keys: Uint8Array;
 };
 
 function derive(slot: number): void {
-  const [, iterations, pwLength, saltLength] = fields.subarray(slot * FIELDS, (slot + 1) * FIELDS);
+  const [iterations, pwLength, saltLength] = fields.subarray(slot * FIELDS, (slot + 1) * FIELDS);
   const at = slot * INPUT_BYTES;
   let outcome = DONE;
   try {
@@ -39,13 +38,18 @@ function derive(slot: number): void {
   notifyFd(fds[slot]!); // last: once the job has seen it, the slot is the engine's again
 }
 
-const asleep = doorbells.length / 2 + id;
 parentPort!.postMessage('ready');
-for (let seen = Atomics.load(doorbells, id); ; seen = Atomics.load(doorbells, id)) {
+for (;;) {
+  const rung = Atomics.load(doorbell, BELL);
+  let claimed = 0;
   for (let slot = 0; slot < fds.length; slot++) {
-    if (Atomics.load(state, slot) === BUSY && Atomics.load(fields, slot * FIELDS) === id) derive(slot);
+    if (Atomics.compareExchange(state, slot, BUSY, CLAIMED) === BUSY) {
+      derive(slot);
+      claimed++;
+    }
   }
-  Atomics.store(doorbells, asleep, 1);
-  Atomics.wait(doorbells, id, seen); // returns at once if rung since `seen` was read
-  Atomics.store(doorbells, asleep, 0);
+  if (claimed > 0) continue; // more may have come meanwhile
+  Atomics.add(doorbell, SLEEPERS, 1);
+  Atomics.wait(doorbell, BELL, rung); // returns at once if rung since `rung` was read
+  Atomics.sub(doorbell, SLEEPERS, 1);
 }
