@@ -1,14 +1,6 @@
 import t from 'tap';
-import {
-  JobLoop,
-  WaitSignal,
-  closeFd,
-  getCurrentJob,
-  pauseJob,
-  pipe,
-  watchedFdCount,
-  type LoopTimers,
-} from '../../src/index.js';
+import { JobLoop, WaitSignal, closeFd, getCurrentJob, pauseJob, pipe, watchedFdCount } from '../../src/index.js';
+import { FakeTimers } from '../helpers/fake-timers.js';
 
 type Args = { trace: string[]; fd: number };
 type Body = (args: Args) => Generator<unknown, string>;
@@ -41,28 +33,6 @@ const bodies: Record<string, Body> = {
     }
   }) as unknown as Body, // an async body: the loop tells the kinds apart by what the first call returns
 };
-
-/** Timers whose timeouts fire when the test says so. */
-function manualTimers(): LoopTimers & { fireAll(): void } {
-  const pending = new Map<number, () => void>();
-  let id = 0;
-  return {
-    now: () => 0,
-    setTimeout(fn) {
-      pending.set(++id, fn);
-      return id;
-    },
-    clearTimeout(h) {
-      pending.delete(h as number);
-    },
-    fireAll() {
-      for (const [k, fn] of [...pending]) {
-        pending.delete(k);
-        fn();
-      }
-    },
-  };
-}
 
 for (const [kind, body] of Object.entries(bodies)) {
   t.test(
@@ -108,7 +78,7 @@ for (const [kind, body] of Object.entries(bodies)) {
   t.test(
     `.run() - timeout: the paused job sees a TimeoutError, its finally runs, the run rejects with it (${kind} body)`,
     async (t) => {
-      const timers = manualTimers();
+      const timers = new FakeTimers();
       const loop = new JobLoop({ timers });
       const [r, w] = pipe();
       const trace: string[] = [];
@@ -199,7 +169,7 @@ t.test('.run() - abort before the job starts (concurrency queue) rejects without
 });
 
 t.test('.run() - a timeout that never fires leaves no timer behind', async (t) => {
-  const timers = manualTimers();
+  const timers = new FakeTimers();
   const loop = new JobLoop({ timers });
   t.equal(await loop.run(() => 42, undefined, { timeout: 1000 }), 42);
   let fired = false;

@@ -19,12 +19,11 @@ import {
   pipe,
   type WaitFd,
 } from '../../src/index.js';
+import { turn } from '../helpers/fake-timers.js';
 import { getFdWatcher } from '../../adapters/native.js';
 
 /** The fd watcher's backend: 'epoll' (Linux default) or 'uv_poll' (a watched dup per fd). */
 const backend = getFdWatcher().backend;
-
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function newLoop(t: Test): JobLoop {
   const loop = new JobLoop();

@@ -4,7 +4,6 @@
  * later runs are refused, no fd is left open, and a process holding nothing else exits by itself.
  */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import {
@@ -19,10 +18,10 @@ import {
   pipe,
   type WaitFdCleanup,
 } from '../../src/index.js';
+import { turn } from '../helpers/fake-timers.js';
+import { openFds } from '../helpers/fds.js';
 import { getFdWatcher } from '../../adapters/native.js';
 
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const openFds = (): number => fs.readdirSync('/proc/self/fd').length;
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/loop/${name}`, import.meta.url));
 
 const N = 100;

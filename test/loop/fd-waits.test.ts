@@ -21,8 +21,8 @@ import {
   watchedFdCount,
   type WakeReason,
 } from '../../src/index.js';
+import { turn } from '../helpers/fake-timers.js';
 
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 async function turns(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await turn();
 }

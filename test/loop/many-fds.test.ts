@@ -14,9 +14,8 @@ import {
   pauseJob,
   watchedFdCount,
 } from '../../src/index.js';
-
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const openFds = (): number => fs.readdirSync('/proc/self/fd').length;
+import { turn } from '../helpers/fake-timers.js';
+import { openFds } from '../helpers/fds.js';
 
 /** The soft RLIMIT_NOFILE of this process, from /proc (Infinity for "unlimited"). */
 function softFdLimit(): number {

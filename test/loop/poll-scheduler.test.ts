@@ -4,37 +4,7 @@
  */
 import t from 'tap';
 import { PollScheduler, type Pollable } from '../../src/loop/poll-scheduler.js';
-import type { LoopTimers } from '../../src/loop/timers.js';
-
-/** A fake clock: records every timer asked for; the test fires them. */
-class FakeTimers implements LoopTimers {
-  time = 0;
-  delays: number[] = [];
-  cleared = 0;
-  live = new Map<number, { due: number; fn: () => void }>();
-  private next = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    this.delays.push(ms);
-    const id = this.next++;
-    this.live.set(id, { due: this.time + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    if (this.live.delete(handle as number)) this.cleared++;
-  }
-  /** Advance the clock to the earliest live timer and fire it. */
-  fireNext(at?: number): void {
-    let first: [number, { due: number; fn: () => void }] | null = null;
-    for (const e of this.live) if (first === null || e[1].due < first[1].due) first = e;
-    if (first === null) throw new Error('no live timer');
-    this.live.delete(first[0]);
-    this.time = at ?? Math.max(this.time, first[1].due);
-    first[1].fn();
-  }
-}
+import { FakeTimers } from '../helpers/fake-timers.js';
 
 class Item implements Pollable {
   pollDue = 0;

@@ -1,36 +1,6 @@
 import t from 'tap';
-import { JobLoop, getCurrentJob, pauseJob, type LoopTimers } from '../../src/index.js';
-
-/** A fake clock: timers fire only when the test advances time. Records every delay asked for. */
-class FakeTimers implements LoopTimers {
-  time = 0;
-  delays: number[] = [];
-  private timers = new Map<number, { due: number; fn: () => void }>();
-  private next = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    this.delays.push(ms);
-    const id = this.next++;
-    this.timers.set(id, { due: this.time + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  /** Advance to the next timer and fire it; then let the resumed job run. */
-  async tick(): Promise<void> {
-    let first: [number, { due: number; fn: () => void }] | null = null;
-    for (const e of this.timers) if (first === null || e[1].due < first[1].due) first = e;
-    if (first === null) throw new Error('no timer');
-    this.timers.delete(first[0]);
-    this.time = Math.max(this.time, first[1].due);
-    first[1].fn();
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
-  }
-}
+import { JobLoop, getCurrentJob, pauseJob } from '../../src/index.js';
+import { FakeTimers } from '../helpers/fake-timers.js';
 
 t.test('polling fallback - retry intervals grow with backoff to the cap', async (t) => {
   const timers = new FakeTimers();
