@@ -103,7 +103,7 @@ export function build({ machine, results, skipped, ROUNDS, WAKE_SECONDS, quick, 
   if (results.offload) {
     const o = results.offload;
     md.push('## 6. Offload server', '');
-    md.push('`examples/offload-server.ts` (built to `dist/examples/`) with its defaults (2 engine workers, 16 slots, pbkdf2-sha256, 2,000 iterations): '
+    md.push('`examples/offload-server.ts` (built to `dist/examples/`) with its defaults (4 engine workers, 64 slots, pbkdf2-sha256, 2,000 iterations): '
       + '`/offload` runs a job per request that submits the derivation to the worker-thread engine and pauses on the slot\'s eventfd; '
       + '`/baseline` does the same derivation with `crypto.pbkdf2`\'s callback (libuv thread pool). '
       + 'A separate client process keeps 32 keep-alive connections busy for a fixed time; only 200 answers count (`js/offload.mjs`). Higher is better.', '');

@@ -178,7 +178,7 @@ function resume(
   job._jobRef = jobRef;
   job._retRef = retRef;
   const ctx = job._waitCtx;
-  if (ctx !== null) ctx._reset();
+  if (ctx !== null && (ctx._numAdd !== 0 || ctx._numDel !== 0)) ctx._reset(); // the common case stays inline
   if (job._iterator !== null) return step(job, throwing ? error : 1, throwing);
   const run = job._async!;
   const segment = new Promise<number>((resolve) => {
