@@ -22,7 +22,8 @@ export {
 export { WaitSignal } from './wait-signal.js';
 export { type WaitFd } from './wait-handle.js';
 export type { Ref } from './ref.js';
-export { JobLoop, type RunOptions, type JobLoopEvents, type JobLoopStats } from './loop/job-loop.js';
+export { JobLoop, type RunOptions, type JobLoopEvents } from './loop/job-loop.js';
+export { type JobLoopStats } from './loop/loop-stats.js';
 export { type JobLoopOptions } from './loop/job-loop-options.js';
 export { type LoopTimers } from './loop/timers.js';
 export { type WakeReason } from './loop/loop-run.js';

@@ -25,6 +25,7 @@ import {
   type RunOwner,
   type WakeReason,
 } from './loop-run.js';
+import { collectStats, type JobLoopStats } from './loop-stats.js';
 import { PollScheduler } from './poll-scheduler.js';
 import { enqueueResume } from './ready-queue.js';
 import { adapterFor, READY_NOW } from './wait-adapter.js';
@@ -53,28 +54,6 @@ export interface JobLoopEvents {
   settle: [id: number, ok: boolean];
   /** `close()` finished. */
   close: [];
-}
-
-/** What {@link JobLoop.stats} reports. */
-export interface JobLoopStats {
-  /** Runs started and not settled. */
-  active: number;
-  /** Runs whose job is running or queued to resume. */
-  running: number;
-  /** Runs waiting in the concurrency queue or for a pool job. */
-  waiting: number;
-  /** Paused runs, in all. */
-  paused: number;
-  /** Paused runs by what they wait on (a run with several kinds of handle counts under each). */
-  pausedOn: { fd: number; stream: number; signal: number; callback: number; polling: number };
-  /** Distinct fds armed by this loop's paused runs. */
-  watchedFds: number;
-  /** Resumes, by reason. */
-  wakeups: Record<WakeReason, number>;
-  /** Readiness reports that resumed nothing (the run was no longer waiting). */
-  spuriousWakeups: number;
-  /** Fallback polling retries (resumes by the polling timer). */
-  pollRetries: number;
 }
 
 /** How many times an aborted job that keeps catching the abort error and pausing again gets it thrown. */
@@ -250,44 +229,7 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
 
   /** @returns counters of what the loop is doing and has done */
   stats(): JobLoopStats {
-    const pausedOn = { fd: 0, stream: 0, signal: 0, callback: 0, polling: 0 };
-    const fds = new Set<number>();
-    let running = 0;
-    let waiting = 0;
-    let paused = 0;
-    for (const run of this.runs) {
-      if (run.state === RUNNING || run.state === READY) running++;
-      else if (run.state === QUEUED || run.state === WAITING_JOB) waiting++;
-      else if (run.state === PAUSED) {
-        paused++;
-        let fd = false;
-        let stream = false;
-        let sig = false;
-        for (const h of run.armed) {
-          if (typeof h === 'number') {
-            fd = true;
-            fds.add(h);
-          } else if (h instanceof WaitSignal) sig = true;
-          else stream = true;
-        }
-        if (fd) pausedOn.fd++;
-        if (stream) pausedOn.stream++;
-        if (sig) pausedOn.signal++;
-        if (run.ctx.status === WaitStatus.OK) pausedOn.callback++;
-        if (run.pollIndex >= 0) pausedOn.polling++;
-      }
-    }
-    return {
-      active: this.runs.size,
-      running,
-      waiting,
-      paused,
-      pausedOn,
-      watchedFds: fds.size,
-      wakeups: { ...this.wakeups },
-      spuriousWakeups: this.spurious,
-      pollRetries: this.pollRetries,
-    };
+    return collectStats(this.runs, this.wakeups, this.spurious, this.pollRetries);
   }
 
   private begin(run: LoopRun): void {
