@@ -10,10 +10,6 @@
 export type AsyncErrorCode =
   /** `ASYNC_init_thread`: `initSize > maxSize`, or a size outside 0..2^31-1. */
   | 'ASYNC_R_INVALID_POOL_SIZE'
-  /** Defined by OpenSSL for a failed thread-local store; never raised here. */
-  | 'ASYNC_R_FAILED_TO_SET_POOL'
-  /** Defined by OpenSSL for a failed context switch; never raised here. */
-  | 'ASYNC_R_FAILED_TO_SWAP_CONTEXT'
   /** A job body threw (or its promise rejected); the thrown value is the `cause`. */
   | 'ASYNC_R_JOB_FAILED'
   /** A job was started from inside a running job. */
@@ -22,8 +18,6 @@ export type AsyncErrorCode =
   | 'ERR_R_PASSED_INVALID_ARGUMENT'
   /** A paused job's wait context reported `ASYNC_STATUS_ERR`. */
   | 'ASYNC_STATUS_ERR'
-  /** A wait handle that cannot be watched (not an fd, stream or signal, or an unusable stream). */
-  | 'ERR_INVALID_WAIT_HANDLE'
   /** `JobLoop.run` after `close()`, or a run aborted by `close()`. */
   | 'ERR_LOOP_CLOSED';
 

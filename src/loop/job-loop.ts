@@ -145,7 +145,7 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
    * @returns the job's return value; rejects with what the job threw, with `signal.reason` when
    *   aborted, with a `TimeoutError` (`DOMException`) on timeout, with an `AsyncError`
    *   `ERR_LOOP_CLOSED` after `close()`, or with the error of a wait handle that cannot be watched
-   *   (a system error such as `EBADF`, `EPERM`, `EEXIST`, or `ERR_INVALID_WAIT_HANDLE`) when the
+   *   (a Node-style system error such as `EBADF`, `EPERM` or `EEXIST`) when the
    *   job does not handle it at its pause point
    */
   run<R, A = undefined>(func: JobBody<R, A>, args?: A, options?: RunOptions): Promise<R> {
