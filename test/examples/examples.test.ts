@@ -123,7 +123,15 @@ t.test('callback-engine: callbacks, EAGAIN retries and a callback that comes bef
     new RegExp(`gamma -> ${digest('gamma')} after [1-9]\\d* EAGAIN retries\n`),
     'the third job met a busy engine',
   );
-  t.match(r.stdout, /resumes \(job:reason\): (3:poll )+1:callback 2:callback (3:poll )*3:callback\n/);
+  const resumes = /resumes \(job:reason\): ([^\n]*)\n/.exec(r.stdout)?.[1]?.split(' ') ?? [];
+  t.same(
+    resumes.filter((x) => !x.startsWith('3:')),
+    ['1:callback', '2:callback'],
+    'jobs 1 and 2 resumed once each, by their callback',
+  );
+  const third = resumes.filter((x) => x.startsWith('3:'));
+  t.ok(third.length >= 2 && third.slice(0, -1).every((x) => x === '3:poll'), 'job 3 polled while the engine was busy');
+  t.equal(third.at(-1), '3:callback', 'then its callback resumed it');
   t.match(
     r.stdout,
     `cached: alpha -> ${digest('alpha')}\nresumes (job:reason): 4:callback (the callback came before the pause)\n`,
