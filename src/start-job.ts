@@ -180,6 +180,11 @@ function resume(
   const ctx = job._waitCtx;
   if (ctx !== null && (ctx._numAdd !== 0 || ctx._numDel !== 0)) ctx._reset(); // the common case stays inline
   if (job._iterator !== null) return step(job, throwing ? error : 1, throwing);
+  return resumeAsync(job, error, throwing);
+}
+
+/** Resume an async body: settle `await pauseJob()` and return the new segment's promise. */
+function resumeAsync(job: Job, error: unknown, throwing: boolean): Promise<number> {
   const run = job._async!;
   const segment = new Promise<number>((resolve) => {
     run.settle = resolve;
