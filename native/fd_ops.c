@@ -42,7 +42,6 @@ static void fdo__set_kind(int fd, int kind) {
     __atomic_store_n(&fdo_kinds[fd], (unsigned char) kind, __ATOMIC_RELAXED);
 }
 
-#if !defined(__linux__)
 static int fdo__cloexec_nonblock(int fd) {
   int fl;
 
@@ -53,51 +52,48 @@ static int fdo__cloexec_nonblock(int fd) {
     return -errno;
   return 0;
 }
-#endif
 
 
 /* ---- creation ----------------------------------------------------------- */
+
+/* Finish a new pair: make both ends close-on-exec and non-blocking where the
+ * creating call could not (set_flags), and remember them as streams. */
+static int fdo__finish_pair(int fds[2], int set_flags) {
+  int err;
+
+  if (set_flags && ((err = fdo__cloexec_nonblock(fds[0])) != 0 ||
+                    (err = fdo__cloexec_nonblock(fds[1])) != 0)) {
+    close(fds[0]);
+    close(fds[1]);
+    return err;
+  }
+  fdo__set_kind(fds[0], FDO_STREAM);
+  fdo__set_kind(fds[1], FDO_STREAM);
+  return 0;
+}
 
 int fdo_pipe(int fds[2]) {
 #if defined(__linux__)
   if (pipe2(fds, O_CLOEXEC | O_NONBLOCK))
     return -errno;
+  return fdo__finish_pair(fds, 0);
 #else
-  int err;
-
   if (pipe(fds))
     return -errno;
-  if ((err = fdo__cloexec_nonblock(fds[0])) != 0 ||
-      (err = fdo__cloexec_nonblock(fds[1])) != 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return err;
-  }
+  return fdo__finish_pair(fds, 1);
 #endif
-  fdo__set_kind(fds[0], FDO_STREAM);
-  fdo__set_kind(fds[1], FDO_STREAM);
-  return 0;
 }
 
 int fdo_socketpair(int fds[2]) {
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fds))
     return -errno;
+  return fdo__finish_pair(fds, 0);
 #else
-  int err;
-
   if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds))
     return -errno;
-  if ((err = fdo__cloexec_nonblock(fds[0])) != 0 ||
-      (err = fdo__cloexec_nonblock(fds[1])) != 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return err;
-  }
+  return fdo__finish_pair(fds, 1);
 #endif
-  fdo__set_kind(fds[0], FDO_STREAM);
-  fdo__set_kind(fds[1], FDO_STREAM);
-  return 0;
 }
 
 int fdo_eventfd(uint32_t initial, int* fd) {
