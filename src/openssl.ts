@@ -75,16 +75,14 @@ export function ASYNC_cleanup_thread(): void {
  *   `ERR_R_PASSED_INVALID_ARGUMENT` for a handle that is not paused or arguments that cannot be copied)
  * @throws TypeError / RangeError for arguments of the wrong type or a `size` too large
  */
-export function ASYNC_start_job<R = unknown>(
+export const ASYNC_start_job: <R = unknown>(
   job: Ref<ASYNC_JOB | null>,
   ctx: ASYNC_WAIT_CTX | null,
   ret: Ref<R> | null,
   func: JobBody<R, never> | null,
   args?: unknown,
   size?: number,
-): number | Promise<number> {
-  return start(job, ctx, ret as Ref<unknown> | null, func, args, true, size);
-}
+) => number | Promise<number> = start as never;
 
 /**
  * Pause the running job: `yield* ASYNC_pause_job()` in a generator body, `await

@@ -53,7 +53,7 @@ export function startJob<R, A>(
   body: JobBody<R, A> | null,
   args?: A,
 ): number | Promise<number> {
-  return start(job, waitCtx, result as Ref<unknown> | null, body, args, false, undefined);
+  return start(job, waitCtx, result as Ref<unknown> | null, body, args, NO_COPY);
 }
 
 /**
@@ -73,15 +73,21 @@ export function throwIntoJob<R>(job: Ref<Job | null>, result: Ref<R> | null, err
   return resume(j, job, result as Ref<unknown> | null, error, true);
 }
 
-/** @internal The whole algorithm; with `copy`, the arguments are copied by the compat API's rule (`size` undefined = whole view). */
+/** @internal `size` meaning "pass the arguments as given" (the idiomatic API); no caller can forge it. */
+export const NO_COPY: unique symbol = Symbol('asyncjob.noCopy');
+
+/**
+ * @internal The whole algorithm. Unless `size` is `NO_COPY`, the arguments are copied by the
+ * OpenSSL-named API's rule (`size` undefined = the whole byte view); `ASYNC_start_job` is this
+ * function itself, so resuming through it costs no extra call.
+ */
 export function start(
   jobRef: Ref<Job | null>,
   ctx: WaitContext | null,
   retRef: Ref<unknown> | null,
   body: JobBody<unknown, never> | null,
-  args: unknown,
-  copy: boolean,
-  size: number | undefined,
+  args?: unknown,
+  size?: number | typeof NO_COPY,
 ): number | Promise<number> {
   checkRefs(jobRef, retRef);
   const paused = jobRef.value;
@@ -93,6 +99,7 @@ export function start(
   if (typeof body !== 'function') throw invalidArgType('func', 'a function', body);
   if (ctx === undefined) ctx = null;
   if (ctx !== null && !(ctx instanceof WaitContext)) throw invalidArgType('ctx', 'a WaitContext or null', ctx);
+  const copy = size !== NO_COPY;
   if (copy) checkArgsSize(args, size);
   if (getCurrentJob() !== null) return nestedStart();
   if (ctx !== null && ctx._freed) return fail(NO_CAUSE, 'ERR_R_PASSED_INVALID_ARGUMENT', 'The wait context was freed');
