@@ -24,6 +24,8 @@ export class PollScheduler {
   private readonly items: Pollable[] = [];
   private timer: unknown = null;
   private timerDue = Infinity;
+  /** While a batch is served: the clock reading it was served at (items it re-adds use it), else -1. */
+  private firingAt = -1;
   private readonly fireBound = () => this.fire();
 
   constructor(private readonly timers: LoopTimers) {}
@@ -40,7 +42,7 @@ export class PollScheduler {
    * @param delay - milliseconds
    */
   add(item: Pollable, delay: number): void {
-    const due = this.timers.now() + delay;
+    const due = (this.firingAt >= 0 ? this.firingAt : this.timers.now()) + delay; // one clock read per batch
     item.pollDue = due;
     item.pollIndex = this.items.length;
     this.items.push(item);
@@ -82,7 +84,8 @@ export class PollScheduler {
   private fire(): void {
     this.timer = null;
     this.timerDue = Infinity;
-    const limit = this.timers.now() + SLACK_MS;
+    const now = this.timers.now();
+    const limit = now + SLACK_MS;
     const due: Pollable[] = [];
     let next = Infinity;
     for (let i = 0; i < this.items.length;) {
@@ -100,8 +103,13 @@ export class PollScheduler {
         i++;
       }
     }
-    if (next !== Infinity) this.arm(next, next - this.timers.now());
+    if (next !== Infinity) this.arm(next, next - now);
     for (const item of due) item.onPollDue();
-    drainReadyQueue(); // the timer callback is the top of the stack: resume them now, not a turn later
+    this.firingAt = now;
+    try {
+      drainReadyQueue(); // the timer callback is the top of the stack: resume them now, not a turn later
+    } finally {
+      this.firingAt = -1;
+    }
   }
 }
