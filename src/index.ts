@@ -25,7 +25,8 @@
  * - **Nothing runs re-entrantly.** Wake-ups are queued and served from the top of the stack; a
  *   `WaitSignal` notified inside a job resumes its waiters after that job has paused or ended.
  * - **What keeps the process alive.** Armed fd watches do (unless `keepAlive: false`); waits on
- *   streams, signals, callbacks and polling do not: whatever will make the job ready must.
+ *   streams, signals, callbacks and polling do not: whatever will make the job ready must, or the
+ *   loop's `holdOpen` option, which holds the process while any run is active.
  *
  * @packageDocumentation
  */

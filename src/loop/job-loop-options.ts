@@ -19,6 +19,13 @@ export interface JobLoopOptions {
    */
   keepAlive?: boolean;
   /**
+   * Keep the process alive while the loop has runs that have not settled, whatever they wait on
+   * (also a `WaitSignal`, a stream, a callback or the polling timer, which keep nothing alive of
+   * their own). Use it when the loop's own runs are the reason for the process to stay up.
+   * @default false
+   */
+  holdOpen?: boolean;
+  /**
    * Fallback polling: the first retry delay, in milliseconds, for a job that paused with nothing
    * to watch (or with status `EAGAIN`).
    * @default 1
@@ -52,6 +59,7 @@ export type ResolvedJobLoopOptions = Required<JobLoopOptions>;
 const defaults: ResolvedJobLoopOptions = {
   concurrency: Infinity,
   keepAlive: true,
+  holdOpen: false,
   pollInitialDelay: 1,
   pollFactor: 2,
   pollMaxDelay: 100,
@@ -68,6 +76,7 @@ export function resolveOptions(options: JobLoopOptions | undefined): ResolvedJob
   if (o.concurrency !== Infinity && !Number.isInteger(o.concurrency))
     throw outOfRange('options.concurrency', 'an integer >= 1 or Infinity', o.concurrency);
   if (typeof o.keepAlive !== 'boolean') throw invalidArgType('options.keepAlive', 'a boolean', o.keepAlive);
+  if (typeof o.holdOpen !== 'boolean') throw invalidArgType('options.holdOpen', 'a boolean', o.holdOpen);
   positive('pollInitialDelay', o.pollInitialDelay, 0);
   positive('pollFactor', o.pollFactor, 1);
   positive('pollMaxDelay', o.pollMaxDelay, o.pollInitialDelay);

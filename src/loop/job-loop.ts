@@ -79,7 +79,8 @@ const MAX_ABORT_THROWS = 16;
  *   context's handles or status.
  *
  * Wake-ups are never delivered re-entrantly: they are queued and served from the top of the stack.
- * Only armed fd watches keep the process alive (`keepAlive`).
+ * Only armed fd watches keep the process alive (`keepAlive`), unless `holdOpen` keeps it alive
+ * while any run is active.
  *
  * @example
  * ```ts
@@ -116,6 +117,8 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
   };
   private spurious = 0;
   private pollRetries = 0;
+  /** With `holdOpen`: a ref'd timer that keeps the process alive while runs are active. */
+  private hold: NodeJS.Timeout | null = null;
 
   /**
    * @param options - see {@link JobLoopOptions}
@@ -192,6 +195,7 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
       run.reject = reject;
     });
     this.runs.add(run);
+    if (this._options.holdOpen && this.hold === null) this.hold = setInterval(noop, 0x7fffffff);
     if (signal !== null) {
       run.onAbort = () => this._abort(run, signal.reason);
       signal.addEventListener('abort', run.onAbort, { once: true });
@@ -503,6 +507,10 @@ export class JobLoop extends EventEmitter<JobLoopEvents> implements RunOwner {
       }
     }
     this.runs.delete(run);
+    if (this.hold !== null && this.runs.size === 0) {
+      clearInterval(this.hold);
+      this.hold = null;
+    }
     if (this.listenerCount('settle') > 0) this.emit('settle', run.id, ok && !run.aborted);
     if (run.aborted) run.reject(run.abortReason);
     else if (ok) run.resolve(value);

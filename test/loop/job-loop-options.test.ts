@@ -10,11 +10,12 @@ import { systemTimers } from '../../src/loop/timers.js';
 const fakeTimers: LoopTimers = { now: () => 0, setTimeout: () => 1, clearTimeout: () => {} };
 
 t.test(
-  'defaults - concurrency ∞, keepAlive true, polling 1 ms ×2 up to 100 ms, no jitter, system timers',
+  'defaults - concurrency ∞, keepAlive true, holdOpen false, polling 1 ms ×2 up to 100 ms, no jitter, system timers',
   async (t) => {
     const expected = {
       concurrency: Infinity,
       keepAlive: true,
+      holdOpen: false,
       pollInitialDelay: 1,
       pollFactor: 2,
       pollMaxDelay: 100,
@@ -71,6 +72,7 @@ const typeErrors: [string, unknown][] = [
   ['concurrency: a string', { concurrency: '2' }],
   ['keepAlive: a string', { keepAlive: 'yes' }],
   ['keepAlive: a number', { keepAlive: 1 }],
+  ['holdOpen: a string', { holdOpen: 'yes' }],
   ['pollInitialDelay: a string', { pollInitialDelay: '1' }],
   ['pollFactor: null', { pollFactor: null }],
   ['pollMaxDelay: a bigint', { pollMaxDelay: 10n }],

@@ -12,9 +12,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 
-function runFixture(t: Test, name: string): string[] {
+function runFixture(t: Test, name: string, args: string[] = []): string[] {
   const file = fileURLToPath(new URL(`../fixtures/loop/${name}`, import.meta.url));
-  const res = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
+  const res = spawnSync(process.execPath, [file, ...args], { encoding: 'utf8', timeout: 60_000 });
   t.equal(res.signal, null, `${name} was not killed: it exited by itself`);
   t.equal(res.status, 0, `${name} exit code 0${res.stderr ? `; stderr: ${res.stderr}` : ''}`);
   return res.stdout.trim().split('\n');
@@ -37,6 +37,14 @@ t.test('JobLoop({ keepAlive: false }): a job paused on an fd does not keep the p
     out.some((l) => l.startsWith('job ')),
     "the job's completion line is not printed",
   );
+});
+
+t.test('JobLoop({ holdOpen: true }): a polling job keeps the process alive until it settles, then lets go', async (t) => {
+  t.same(runFixture(t, 'hold-open.mjs', ['hold']), ['job done after 4 checks', 'exit 0 active 0']);
+});
+
+t.test('JobLoop: without holdOpen, a job that only polls keeps nothing alive', async (t) => {
+  t.same(runFixture(t, 'hold-open.mjs'), ['exit 0 active 1'], 'exited with the run unsettled, as documented');
 });
 
 t.test(
