@@ -19,7 +19,7 @@ import {
   type WaitFdCleanup,
 } from '../../src/index.js';
 import { turn } from '../helpers/fake-timers.js';
-import { openFds } from '../helpers/fds.js';
+import { openFds, warmUpFdWatcher } from '../helpers/fds.js';
 import { getFdWatcher } from '../../adapters/native.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/loop/${name}`, import.meta.url));
@@ -29,21 +29,7 @@ const N = 100;
 t.test(
   'close: 100 paused jobs (own pipe each, loop-owned contexts) all reject ERR_LOOP_CLOSED; finally and cleanups run once each; fds are released',
   async (t) => {
-    // Warm up: the thread's fd watcher (its epoll set) is created once and kept.
-    {
-      const warm = new JobLoop();
-      const fd = eventfd();
-      const p = warm.run(function* () {
-        getCurrentJob()!.waitCtx!.setWaitFd('w', fd);
-        while (drainFd(fd) === 0) yield* pauseJob();
-      });
-      notifyFd(fd);
-      await p;
-      await warm.close();
-      closeFd(fd);
-      await turn();
-      await turn();
-    }
+    await warmUpFdWatcher();
     const fdsBefore = openFds();
 
     const loop = new JobLoop();

@@ -15,7 +15,7 @@ import {
   watchedFdCount,
 } from '../../src/index.js';
 import { turn } from '../helpers/fake-timers.js';
-import { openFds } from '../helpers/fds.js';
+import { openFds, warmUpFdWatcher } from '../helpers/fds.js';
 
 /** The soft RLIMIT_NOFILE of this process, from /proc (Infinity for "unlimited"). */
 function softFdLimit(): number {
@@ -32,21 +32,7 @@ const WANTED = 10_000;
 
 t.test('run: 10,000 jobs paused on 10,000 eventfds are all resumed by notifyFd and every fd is released', async (t) => {
   t.ok(openFds() > 0, '/proc/self/fd is readable');
-  // Warm up: the thread's fd watcher (its epoll set) is created once and kept.
-  {
-    const warm = new JobLoop();
-    const fd = eventfd();
-    const p = warm.run(function* () {
-      getCurrentJob()!.waitCtx!.setWaitFd('w', fd);
-      while (drainFd(fd) === 0) yield* pauseJob();
-    });
-    notifyFd(fd);
-    await p;
-    await warm.close();
-    closeFd(fd);
-    await turn();
-    await turn();
-  }
+  await warmUpFdWatcher();
   const fdsBefore = openFds();
   const handlesBefore = watchedFdCount();
   const limit = softFdLimit();
